@@ -1,0 +1,107 @@
+// The local stack's API gateway: one HTTP server on the API port with the paths hosted
+// Supabase uses. Each part lives in its own folder and exports `create(ctx)` returning
+// `{ handle(req, res, subpath), upgrade?(req, socket, head), close() }`:
+//   /rest/v1       local/api/rest       PostgREST-compatible
+//   /auth/v1       local/api/auth       Supabase Auth-compatible
+//   /realtime/v1   local/api/realtime   Phoenix channels (websocket) + REST broadcast
+//   /functions/v1  local/api/functions  edge functions under Deno
+// plus the pg_net worker (local/api/pg-net.js) that drains net.http_request_queue.
+import http from 'node:http';
+import pg from 'pg';
+import { createJwt } from './jwt.js';
+import { cors, sendJson, HttpError } from './http.js';
+
+const PARTS = /** @type {const} */ ([
+  ['/rest/v1', './rest/index.js'],
+  ['/auth/v1', './auth/index.js'],
+  ['/realtime/v1', './realtime/index.js'],
+  ['/functions/v1', './functions/index.js'],
+]);
+
+/**
+ * @typedef {object} ApiContext
+ * @property {import('../lib/config.js').StackConfig} config
+ * @property {pg.Pool} adminPool   superuser connections, for the platform's own bookkeeping only
+ * @property {pg.Pool} apiPool     `authenticator` connections: every user request runs here under `set local role`
+ * @property {ReturnType<typeof createJwt>} jwt
+ * @property {(msg: string) => void} log
+ */
+
+/**
+ * @param {import('../lib/config.js').StackConfig} config
+ * @param {{ log?: (msg: string) => void }} [opts]
+ */
+export async function startApi(config, opts = {}) {
+  const log = opts.log ?? ((m) => process.stderr.write(`[api] ${m}\n`));
+  const base = { host: config.host, port: config.dbPort, database: 'postgres', password: config.dbPassword };
+  const adminPool = new pg.Pool({ ...base, user: 'postgres', max: 10 });
+  const apiPool = new pg.Pool({ ...base, user: 'authenticator', max: 20 });
+  for (const p of [adminPool, apiPool]) p.on('error', (e) => log(`pool error: ${e.message}`));
+  /** @type {ApiContext} */
+  const ctx = { config, adminPool, apiPool, jwt: createJwt(config.jwtSecret), log };
+
+  /** @type {Array<[string, any]>} */
+  const parts = [];
+  for (const [prefix, mod] of PARTS) {
+    let m;
+    try {
+      m = await import(mod);
+    } catch (e) {
+      if (/** @type {any} */ (e).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(mod.slice(2))) continue;
+      throw e;
+    }
+    parts.push([prefix, await m.create(ctx)]);
+  }
+  /** @type {{ close(): Promise<void> } | null} */
+  let netWorker = null;
+  try {
+    const m = await import('./pg-net.js');
+    netWorker = await m.startNetWorker(ctx);
+  } catch (e) {
+    if (!String(e).includes('pg-net.js')) throw e;
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (cors(req, res)) return;
+    if (url === '/' || url.startsWith('/health')) return sendJson(res, 200, { status: 'ok' });
+    for (const [prefix, part] of parts) {
+      if (url === prefix || url.startsWith(prefix + '/') || url.startsWith(prefix + '?')) {
+        Promise.resolve(part.handle(req, res, url.slice(prefix.length) || '/')).catch((e) => {
+          if (e instanceof HttpError) return sendJson(res, e.status, e.body);
+          log(`${req.method} ${url}: ${e?.stack ?? e}`);
+          if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'Internal server error', details: null, hint: null });
+          else res.end();
+        });
+        return;
+      }
+    }
+    sendJson(res, 404, { message: 'no Route matched with those values' });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = req.url ?? '/';
+    for (const [prefix, part] of parts) {
+      if (url.startsWith(prefix + '/') && part.upgrade) return part.upgrade(req, socket, head);
+    }
+    socket.destroy();
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.apiPort, config.host, () => resolve(undefined));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.apiPort;
+
+  return {
+    port,
+    ctx,
+    async close() {
+      for (const [, part] of parts) await part.close?.();
+      await netWorker?.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(() => r(undefined)));
+      await Promise.all([adminPool.end(), apiPool.end()]);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// `npm start`: the stack plus the SPA's dev server, with everything printed a developer needs.
+import { startStack } from './lib/stack.js';
+import { statusObject } from './lib/config.js';
+import { DEMO_LOGINS } from './demo-logins.js';
+
+/** @param {import('./lib/config.js').StackConfig} config @param {{ fresh: boolean, app: boolean }} opts */
+export async function runDev(config, opts) {
+  const log = (/** @type {string} */ s) => process.stderr.write(s + '\n');
+  log(opts.fresh ? 'Resetting the local database…' : 'Starting the local stack…');
+  const stack = await startStack(config, { fresh: opts.fresh, log });
+  /** @type {{ close(): Promise<void> } | null} */
+  let vite = null;
+  if (opts.app) {
+    const { createServer } = await import('vite');
+    const s = statusObject(config);
+    process.env.PUBLIC_SUPABASE_URL = s.API_URL;
+    process.env.PUBLIC_SUPABASE_ANON_KEY = s.ANON_KEY;
+    process.env.PUBLIC_MAIL_URL = s.MAIL_URL;
+    const server = await createServer({ server: { port: config.appPort, host: config.host, strictPort: true } });
+    await server.listen();
+    vite = server;
+  }
+  const s = statusObject(config);
+  const lines = [
+    '',
+    'Outreach Sequences is running.',
+    opts.app ? `  App:          ${s.APP_URL}` : null,
+    `  API:          ${s.API_URL}`,
+    `  Mail inbox:   ${s.MAIL_URL}`,
+    `  Database:     ${s.DB_URL}`,
+    `  Anon key:     ${s.ANON_KEY}`,
+    `  Service key:  ${s.SERVICE_ROLE_KEY}`,
+    `  JWT secret:   ${s.JWT_SECRET}`,
+    '',
+    DEMO_LOGINS.length ? '  Demo logins (password for all: ' + (DEMO_LOGINS[0]?.password ?? '') + '):' : null,
+    ...DEMO_LOGINS.map((l) => `    ${l.email.padEnd(36)} ${l.description}`),
+    '',
+    'Press Ctrl-C to stop.',
+  ].filter((l) => l !== null);
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log('\nStopping…');
+    await vite?.close();
+    await stack.stop();
+    log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}

@@ -1,0 +1,89 @@
+// The local stack's settings: ports, folders and keys. Defaults match the Supabase CLI's
+// local defaults (API 54321, DB 54322, mail 54324, the well-known local JWT secret and the
+// anon/service-role keys signed with it), so other Supabase projects' tests can point here.
+// Every value can be overridden by an environment variable of the same name.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The Supabase CLI's well-known local JWT secret (never used in production). */
+export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+export const DEFAULT_ANON_KEY =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
+export const DEFAULT_SERVICE_ROLE_KEY =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fcn3W0YpVAgkM';
+
+/**
+ * @typedef {object} StackConfig
+ * @property {string} host           loopback address every service binds to (default 127.0.0.1)
+ * @property {number} apiPort        API gateway: /rest/v1, /auth/v1, /realtime/v1, /functions/v1 (default 54321)
+ * @property {number} dbPort         PostgreSQL (default 54322)
+ * @property {number} mailPort       Resend-compatible mail catcher and inbox (default 54324)
+ * @property {number} appPort        the SPA (default 5173)
+ * @property {string} dataDir        where the cluster and logs live (default .local/ in the repo)
+ * @property {string} migrationsDir  migrations applied at start (default supabase/migrations)
+ * @property {string} functionsDir   edge functions served at /functions/v1 (default supabase/functions)
+ * @property {string} seedFile       seed applied after migrations on a new database (default supabase/seed.sql)
+ * @property {string} jwtSecret
+ * @property {string} anonKey
+ * @property {string} serviceRoleKey
+ * @property {string} dbPassword     password of postgres and authenticator (default postgres)
+ */
+
+/** @param {Record<string, string | undefined>} [env] @returns {StackConfig} */
+export function loadConfig(env = process.env) {
+  const num = (/** @type {string} */ name, /** @type {number} */ def) => {
+    const v = env[name];
+    if (v === undefined || v === '') return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${v}`);
+    return n;
+  };
+  const dataDir = path.resolve(env.STACK_DATA_DIR || path.join(ROOT, '.local'));
+  return {
+    host: env.STACK_HOST || '127.0.0.1',
+    apiPort: num('API_PORT', 54321),
+    dbPort: num('DB_PORT', 54322),
+    mailPort: num('MAIL_PORT', 54324),
+    appPort: num('APP_PORT', 5173),
+    dataDir,
+    migrationsDir: path.resolve(env.STACK_MIGRATIONS_DIR || path.join(ROOT, 'supabase', 'migrations')),
+    functionsDir: path.resolve(env.STACK_FUNCTIONS_DIR || path.join(ROOT, 'supabase', 'functions')),
+    seedFile: path.resolve(env.STACK_SEED_FILE || path.join(ROOT, 'supabase', 'seed.sql')),
+    jwtSecret: env.JWT_SECRET || DEFAULT_JWT_SECRET,
+    anonKey: env.ANON_KEY || DEFAULT_ANON_KEY,
+    serviceRoleKey: env.SERVICE_ROLE_KEY || DEFAULT_SERVICE_ROLE_KEY,
+    dbPassword: env.STACK_DB_PASSWORD || 'postgres',
+  };
+}
+
+/** @param {StackConfig} c */
+export function urls(c) {
+  return {
+    API_URL: `http://${c.host}:${c.apiPort}`,
+    DB_URL: `postgresql://postgres:${c.dbPassword}@${c.host}:${c.dbPort}/postgres`,
+    MAIL_URL: `http://${c.host}:${c.mailPort}`,
+    APP_URL: `http://${c.host}:${c.appPort}`,
+  };
+}
+
+/** The JSON object `npm run --silent status` prints (key names as `supabase status -o json`). */
+/** @param {StackConfig} c */
+export function statusObject(c) {
+  const u = urls(c);
+  return {
+    API_URL: u.API_URL,
+    REST_URL: `${u.API_URL}/rest/v1`,
+    GRAPHQL_URL: null,
+    FUNCTIONS_URL: `${u.API_URL}/functions/v1`,
+    REALTIME_URL: `ws://${c.host}:${c.apiPort}/realtime/v1`,
+    DB_URL: u.DB_URL,
+    MAIL_URL: u.MAIL_URL,
+    INBUCKET_URL: u.MAIL_URL,
+    APP_URL: u.APP_URL,
+    ANON_KEY: c.anonKey,
+    SERVICE_ROLE_KEY: c.serviceRoleKey,
+    JWT_SECRET: c.jwtSecret,
+  };
+}
