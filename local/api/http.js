@@ -39,7 +39,8 @@ export function sendJson(res, status, body, headers = {}) {
   res.end(text);
 }
 
-export const CORS_EXPOSE = 'Content-Range, Range-Unit, Content-Location, Location, Content-Type, Content-Profile, Preference-Applied, X-Sb-Error-Code, X-Supabase-Api-Version';
+export const CORS_EXPOSE =
+  'Content-Range, Range-Unit, Content-Location, Location, Content-Type, Content-Profile, Preference-Applied, X-Sb-Error-Code, X-Supabase-Api-Version';
 
 /** Sets permissive CORS headers like Supabase's gateway; answers preflights. Returns true when handled. */
 /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */

@@ -23,7 +23,10 @@ export function createJwt(secret) {
      */
     async verify(token) {
       if (typeof token !== 'string' || token.split('.').length !== 3) {
-        throw { kind: 'format', message: 'Expected 3 parts in JWT; got ' + (typeof token === 'string' ? token.split('.').length : 0) };
+        throw {
+          kind: 'format',
+          message: 'Expected 3 parts in JWT; got ' + (typeof token === 'string' ? token.split('.').length : 0),
+        };
       }
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], clockTolerance: CLOCK_SKEW_S });
@@ -31,7 +34,8 @@ export function createJwt(secret) {
       } catch (e) {
         if (e instanceof errors.JWTExpired) throw { kind: 'claims', message: 'JWT expired' };
         if (e instanceof errors.JWTClaimValidationFailed) throw { kind: 'claims', message: e.message };
-        if (e instanceof errors.JWSSignatureVerificationFailed) throw { kind: 'signature', message: 'JWSError JWSInvalidSignature' };
+        if (e instanceof errors.JWSSignatureVerificationFailed)
+          throw { kind: 'signature', message: 'JWSError JWSInvalidSignature' };
         throw { kind: 'format', message: e instanceof Error ? e.message : 'Invalid JWT' };
       }
     },

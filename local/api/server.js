@@ -70,7 +70,8 @@ export async function startApi(config, opts = {}) {
         Promise.resolve(part.handle(req, res, url.slice(prefix.length) || '/')).catch((e) => {
           if (e instanceof HttpError) return sendJson(res, e.status, e.body);
           log(`${req.method} ${url}: ${e?.stack ?? e}`);
-          if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'Internal server error', details: null, hint: null });
+          if (!res.headersSent)
+            sendJson(res, 500, { code: 'INTERNAL', message: 'Internal server error', details: null, hint: null });
           else res.end();
         });
         return;

@@ -106,7 +106,18 @@ export class PgCluster {
     const pwfile = path.join(this.runDir, 'pw');
     fs.writeFileSync(pwfile, this.config.dbPassword + '\n', { mode: 0o600 });
     this.chown(this.config.dataDir);
-    const r = this.run('initdb', ['-D', this.dir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const r = this.run('initdb', [
+      '-D',
+      this.dir,
+      '-U',
+      'postgres',
+      `--pwfile=${pwfile}`,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+    ]);
     fs.rmSync(pwfile, { force: true });
     if (r.status !== 0) throw new Error(`initdb failed:\n${r.stderr}`);
     const conf = [
@@ -130,7 +141,7 @@ export class PgCluster {
       'full_page_writes = off',
       "timezone = 'UTC'",
       "log_timezone = 'UTC'",
-      "search_path = '\"$user\", public, extensions'",
+      'search_path = \'"$user", public, extensions\'',
       '',
     ].join('\n');
     fs.appendFileSync(path.join(this.dir, 'postgresql.conf'), conf);
@@ -152,7 +163,9 @@ export class PgCluster {
     // pg_ctl detects a stale postmaster.pid itself (the pid is not a running postmaster).
     const r = this.run('pg_ctl', ['start', '-w', '-t', '60', '-D', this.dir, '-l', this.logFile]);
     if (r.status !== 0) {
-      const tail = fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
+      const tail = fs.existsSync(this.logFile)
+        ? fs.readFileSync(this.logFile, 'utf8').split('\n').slice(-20).join('\n')
+        : '';
       throw new Error(`PostgreSQL did not start:\n${r.stdout}${r.stderr}\n${tail}`);
     }
     return true;
@@ -171,11 +184,11 @@ export class PgCluster {
 
   /** Runs SQL as the superuser through psql (stops on the first error). */
   psql(/** @type {string} */ sql, /** @type {string[]} */ extra = []) {
-    const r = spawnSync(
-      'psql',
-      [this.url, '-v', 'ON_ERROR_STOP=1', '-X', '-q', ...extra, '-f', '-'],
-      { input: sql, encoding: 'utf8', env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' } },
-    );
+    const r = spawnSync('psql', [this.url, '-v', 'ON_ERROR_STOP=1', '-X', '-q', ...extra, '-f', '-'], {
+      input: sql,
+      encoding: 'utf8',
+      env: { ...process.env, PGOPTIONS: '--client-min-messages=warning' },
+    });
     if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
     return r.stdout;
   }

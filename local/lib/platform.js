@@ -10,16 +10,19 @@ const SQL_DIR = path.join(ROOT, 'local', 'sql');
 
 /** @param {import('./pg-cluster.js').PgCluster} cluster */
 export function applyPlatform(cluster) {
-  const applied = cluster.psql(
-    "select count(*) from pg_namespace where nspname = 'local_stack'",
-    ['-t', '-A'],
-  ).trim();
-  const files = fs.readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort();
-  const done = applied === '1'
-    ? new Set(cluster.psql('select name from local_stack.platform_files', ['-t', '-A']).split('\n').filter(Boolean))
-    : new Set();
+  const applied = cluster.psql("select count(*) from pg_namespace where nspname = 'local_stack'", ['-t', '-A']).trim();
+  const files = fs
+    .readdirSync(SQL_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+  const done =
+    applied === '1'
+      ? new Set(cluster.psql('select name from local_stack.platform_files', ['-t', '-A']).split('\n').filter(Boolean))
+      : new Set();
   if (applied !== '1') {
-    cluster.psql('create schema local_stack; create table local_stack.platform_files (name text primary key, applied_at timestamptz default now());');
+    cluster.psql(
+      'create schema local_stack; create table local_stack.platform_files (name text primary key, applied_at timestamptz default now());',
+    );
   }
   for (const f of files) {
     if (done.has(f)) continue;
@@ -60,7 +63,9 @@ export function applyMigrations(cluster, migrationsDir) {
 /** @param {import('./pg-cluster.js').PgCluster} cluster @param {string} seedFile */
 export function applySeed(cluster, seedFile) {
   if (!fs.existsSync(seedFile)) return false;
-  const seeded = cluster.psql("select count(*) from local_stack.platform_files where name = 'seed'", ['-t', '-A']).trim();
+  const seeded = cluster
+    .psql("select count(*) from local_stack.platform_files where name = 'seed'", ['-t', '-A'])
+    .trim();
   if (seeded === '1') return false;
   cluster.psql(fs.readFileSync(seedFile, 'utf8'));
   cluster.psql("insert into local_stack.platform_files (name) values ('seed')");

@@ -11,13 +11,7 @@
  * `{{sender.signature}}` or `<script>` typed into a candidate field is never
  * interpreted.
  */
-import {
-  interpolateText,
-  parseTemplate,
-  resolveToken,
-  type RenderContext,
-  type TokenOptions,
-} from './tokens.ts';
+import { interpolateText, parseTemplate, resolveToken, type RenderContext, type TokenOptions } from './tokens.ts';
 
 /** A ProseMirror mark as stored in JSON (`{ type: 'bold' }`, `{ type: 'link', attrs: { href } }`). */
 export interface DocMark {
@@ -165,10 +159,14 @@ const MARK_TAGS: Readonly<Record<string, string>> = {
 /** A mark reduced to what the output depends on; unrenderable marks are dropped. */
 interface ActiveMark {
   type: string;
-  /** The final href for links (already rewritten). */
+  /** For links: the sanitised URL as written by the author. */
+  url?: string;
+}
+
+/** A mark currently open in the output, with the href actually emitted. */
+interface OpenMark extends ActiveMark {
   href?: string;
-  /** The link's original URL, used to avoid repeating it in the text part. */
-  originalHref?: string;
+  linkText?: string;
 }
 
 interface InlineItem {
@@ -177,44 +175,42 @@ interface InlineItem {
   text: string;
 }
 
+interface Rendered {
+  html: string;
+  text: string;
+}
+
 class Renderer {
+  readonly #context: RenderContext;
+  readonly #options: RenderOptions;
   #linkIndex = 0;
-  // Same href in adjacent text nodes (e.g. a link across bold and plain text)
-  // is one link, so it is rewritten once and gets one index.
-  readonly #hrefCache = new Map<DocMark, ActiveMark | null>();
 
-  constructor(
-    private readonly context: RenderContext,
-    private readonly options: RenderOptions,
-  ) {}
-
-  #activeMark(mark: DocMark): ActiveMark | null {
-    if (mark.type !== 'link') return mark.type in MARK_TAGS ? { type: mark.type } : null;
-    const cached = this.#hrefCache.get(mark);
-    if (cached !== undefined) return cached;
-    const url = sanitizeUrl(mark.attrs?.['href']);
-    let result: ActiveMark | null = null;
-    if (url !== null) {
-      let href = url;
-      if (!url.startsWith('mailto:') && this.options.linkRewriter !== undefined) {
-        href = requireUrl(this.options.linkRewriter(url, this.#linkIndex), 'linkRewriter result');
-        this.#linkIndex += 1;
-      }
-      result = { type: 'link', href, originalHref: url };
-    }
-    this.#hrefCache.set(mark, result);
-    return result;
+  constructor(context: RenderContext, options: RenderOptions) {
+    this.#context = context;
+    this.#options = options;
   }
 
   #marks(node: DocNode): ActiveMark[] {
-    return marksOf(node)
-      .map((mark) => this.#activeMark(mark))
-      .filter((mark): mark is ActiveMark => mark !== null)
-      .sort((a, b) => (MARK_RANK[a.type] ?? 99) - (MARK_RANK[b.type] ?? 99));
+    const marks: ActiveMark[] = [];
+    for (const mark of marksOf(node)) {
+      if (mark.type === 'link') {
+        // A link with a disallowed scheme loses its <a> but keeps its text.
+        const url = sanitizeUrl(mark.attrs?.['href']);
+        if (url !== null) marks.push({ type: 'link', url });
+      } else if (mark.type in MARK_TAGS) {
+        marks.push({ type: mark.type });
+      }
+    }
+    return marks.sort((a, b) => (MARK_RANK[a.type] ?? 99) - (MARK_RANK[b.type] ?? 99));
   }
 
-  #tokenValue(key: string): string {
-    return resolveToken(key, this.context, this.options) ?? '';
+  /** Rewritten once per emitted <a>, so the index matches what the recipient can click. */
+  #href(url: string): string {
+    const rewriter = this.#options.linkRewriter;
+    if (rewriter === undefined || url.startsWith('mailto:')) return url;
+    const href = requireUrl(rewriter(url, this.#linkIndex), 'linkRewriter result');
+    this.#linkIndex += 1;
+    return href;
   }
 
   #inlineItems(node: DocNode): InlineItem[] {
@@ -223,11 +219,11 @@ class Renderer {
         const raw = typeof node.text === 'string' ? node.text : '';
         // Typed `{{key}}` is honoured like a token node; values are inserted
         // after parsing, so a value containing braces is never re-expanded.
-        const value = interpolateText(raw, this.context, this.options);
+        const value = interpolateText(raw, this.#context, this.#options);
         return [{ marks: this.#marks(node), html: escapeMultiline(value), text: value }];
       }
       case 'token': {
-        const value = this.#tokenValue(tokenKeyOf(node));
+        const value = resolveToken(tokenKeyOf(node), this.#context, this.#options) ?? '';
         return [{ marks: this.#marks(node), html: escapeMultiline(value), text: value }];
       }
       case 'hardBreak':
@@ -238,13 +234,15 @@ class Renderer {
     }
   }
 
-  /** Serialises inline content, keeping shared marks open across siblings. */
-  #inline(nodes: DocNode[]): { html: string; text: string } {
-    const items = nodes.flatMap((node) => this.#inlineItems(node));
+  /**
+   * Serialises inline content the way ProseMirror's DOMSerializer does: marks
+   * shared with the previous sibling stay open, so a link spanning bold and
+   * plain text is one <a> (and one tracked link).
+   */
+  #inline(nodes: DocNode[]): Rendered {
     let html = '';
     let text = '';
-    const open: ActiveMark[] = [];
-    const linkTexts: string[] = [];
+    const open: OpenMark[] = [];
 
     const closeTo = (depth: number): void => {
       while (open.length > depth) {
@@ -252,46 +250,44 @@ class Renderer {
         if (mark === undefined) break;
         if (mark.type === 'link') {
           html += '</a>';
-          const linkText = linkTexts.pop() ?? '';
-          text += linkSuffix(linkText, mark);
+          text += linkSuffix(mark.linkText ?? '', mark.url ?? '', mark.href ?? '');
         } else {
           html += `</${MARK_TAGS[mark.type] ?? 'span'}>`;
         }
       }
     };
 
-    for (const item of items) {
+    for (const item of nodes.flatMap((node) => this.#inlineItems(node))) {
       let keep = 0;
-      while (
-        keep < open.length &&
-        keep < item.marks.length &&
-        sameMark(open[keep], item.marks[keep])
-      ) {
+      while (keep < open.length && keep < item.marks.length && sameMark(open[keep], item.marks[keep])) {
         keep += 1;
       }
       closeTo(keep);
       for (const mark of item.marks.slice(keep)) {
-        open.push(mark);
         if (mark.type === 'link') {
-          html += `<a href="${escapeHtml(mark.href ?? '')}" target="_blank" rel="noopener noreferrer">`;
-          linkTexts.push('');
+          const href = this.#href(mark.url ?? '');
+          open.push({ ...mark, href, linkText: '' });
+          html += `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">`;
         } else {
+          open.push(mark);
           html += `<${MARK_TAGS[mark.type] ?? 'span'}>`;
         }
       }
       html += item.html;
       text += item.text;
-      for (let i = 0; i < linkTexts.length; i += 1) linkTexts[i] += item.text;
+      for (const mark of open) {
+        if (mark.linkText !== undefined) mark.linkText += item.text;
+      }
     }
     closeTo(0);
     return { html, text };
   }
 
-  #block(node: DocNode, listDepth: number): { html: string; text: string } {
+  #block(node: DocNode): Rendered {
     const children = childrenOf(node);
     switch (node.type) {
       case 'doc':
-        return this.#blocks(children, listDepth);
+        return this.#blocks(children);
       case 'paragraph': {
         const inner = this.#inline(children);
         // An empty paragraph is a deliberate blank line; <p></p> collapses in most clients.
@@ -304,9 +300,9 @@ class Renderer {
       }
       case 'bulletList':
       case 'orderedList':
-        return this.#list(node, children, listDepth);
+        return this.#list(node, children);
       case 'blockquote': {
-        const inner = this.#blocks(children, listDepth);
+        const inner = this.#blocks(children);
         return {
           html: `<blockquote>${inner.html}</blockquote>`,
           text: inner.text
@@ -322,56 +318,53 @@ class Renderer {
       case 'horizontalRule':
         return { html: '<hr>', text: '---' };
       default: {
-        // Unknown blocks keep their content; inline-only content is wrapped in
-        // a paragraph so it stays readable.
-        if (children.length === 0 && node.type !== 'text' && node.type !== 'token') {
-          return { html: '', text: '' };
-        }
-        if (children.every(isInlineNode) || isInlineNode(node)) {
-          const inner = this.#inline(isInlineNode(node) ? [node] : children);
-          return { html: `<p>${inner.html}</p>`, text: inner.text };
-        }
-        return this.#blocks(children, listDepth);
+        // Unknown nodes keep their content without their markup; stray inline
+        // content is wrapped in a paragraph so it stays readable.
+        if (isInlineNode(node)) return this.#paragraphOf([node]);
+        if (children.length === 0) return { html: '', text: '' };
+        if (children.every(isInlineNode)) return this.#paragraphOf(children);
+        return this.#blocks(children);
       }
     }
   }
 
-  #list(node: DocNode, items: DocNode[], listDepth: number): { html: string; text: string } {
+  #paragraphOf(nodes: DocNode[]): Rendered {
+    const inner = this.#inline(nodes);
+    return { html: `<p>${inner.html}</p>`, text: inner.text };
+  }
+
+  #list(node: DocNode, items: DocNode[]): Rendered {
     const ordered = node.type === 'orderedList';
     const start = ordered ? listStart(node.attrs?.['start']) : 1;
     const tag = ordered ? 'ol' : 'ul';
-    const indent = '   '.repeat(listDepth);
     let html = ordered && start !== 1 ? `<ol start="${start}">` : `<${tag}>`;
     const lines: string[] = [];
     items.forEach((item, i) => {
-      const inner = this.#blocks(item.type === 'listItem' ? childrenOf(item) : [item], listDepth + 1, '\n');
+      const inner = this.#blocks(item.type === 'listItem' ? childrenOf(item) : [item], '\n');
       html += `<li>${inner.html}</li>`;
       const bullet = ordered ? `${start + i}. ` : '- ';
       const [first = '', ...rest] = inner.text.split('\n');
-      lines.push(`${indent}${bullet}${first.trimStart()}`);
-      for (const line of rest) {
-        // Nested lists are already indented; continuation lines align under the text.
-        lines.push(/^\s*(?:-|\d+\.) /.test(line) ? line : `${indent}${' '.repeat(bullet.length)}${line}`);
-      }
+      lines.push(`${bullet}${first}`);
+      // Continuation lines and nested lists align under the item's text.
+      for (const line of rest) lines.push(line === '' ? '' : `${' '.repeat(bullet.length)}${line}`);
     });
     html += `</${tag}>`;
     return { html, text: lines.join('\n') };
   }
 
-  #blocks(nodes: DocNode[], listDepth: number, separator = '\n\n'): { html: string; text: string } {
-    const parts = nodes.map((node) => this.#block(node, listDepth));
+  #blocks(nodes: DocNode[], separator = '\n\n'): Rendered {
+    const parts = nodes.map((node) => this.#block(node));
     return {
       html: parts.map((part) => part.html).join(''),
       text: parts
         .map((part) => part.text)
-        .filter((text, i) => text !== '' || nodes[i]?.type === 'paragraph')
+        .filter((text) => text.trim() !== '')
         .join(separator),
     };
   }
 
-  render(doc: DocNode | null | undefined): { html: string; text: string } {
-    if (!isNode(doc)) return { html: '', text: '' };
-    return this.#block(doc, 0);
+  render(doc: DocNode | null | undefined): Rendered {
+    return isNode(doc) ? this.#block(doc) : { html: '', text: '' };
   }
 }
 
@@ -382,7 +375,7 @@ function isInlineNode(node: DocNode): boolean {
 }
 
 function sameMark(a: ActiveMark | undefined, b: ActiveMark | undefined): boolean {
-  return a !== undefined && b !== undefined && a.type === b.type && a.href === b.href;
+  return a !== undefined && b !== undefined && a.type === b.type && a.url === b.url;
 }
 
 function escapeMultiline(value: string): string {
@@ -390,16 +383,13 @@ function escapeMultiline(value: string): string {
   return escapeHtml(value).replace(/\r\n|\r|\n/g, '<br>');
 }
 
-function linkSuffix(linkText: string, mark: ActiveMark): string {
-  const href = mark.href ?? '';
+function linkSuffix(linkText: string, url: string, href: string): string {
   const shown = linkText.trim();
-  const original = mark.originalHref ?? href;
-  const bare = original.replace(/^mailto:/, '');
-  // Links whose text already is the URL (autolinked) are not repeated.
-  if (shown === original || shown === bare || `${shown}/` === original || shown === href) {
-    return href === original ? '' : ` (${href})`;
-  }
-  return ` (${href.startsWith('mailto:') ? href.slice('mailto:'.length) : href})`;
+  const display = href.startsWith('mailto:') ? href.slice('mailto:'.length) : href;
+  // Autolinked URLs already show the address; repeat it only when tracking changed it.
+  const textIsUrl = [url, url.replace(/^mailto:/, ''), url.replace(/\/$/, '')].includes(shown);
+  if (textIsUrl && href === url) return '';
+  return ` (${display})`;
 }
 
 function clampLevel(level: unknown): number {
@@ -413,7 +403,10 @@ function listStart(start: unknown): number {
 /** Subjects are header values: line breaks and other control characters would corrupt them. */
 function cleanSubject(subject: string): string {
   // eslint-disable-next-line no-control-regex
-  return subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return subject
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 export function renderSubject(
@@ -433,11 +426,7 @@ export function renderSubject(
  *   the sender, and sending a broken tracking or unsubscribe link would be worse
  *   than failing the send.
  */
-export function renderStage(
-  stage: StageContent,
-  context: RenderContext,
-  options: RenderOptions = {},
-): RenderedEmail {
+export function renderStage(stage: StageContent, context: RenderContext, options: RenderOptions = {}): RenderedEmail {
   const body = new Renderer(context, options).render(stage.body);
   let html = body.html;
   let text = body.text.replace(/\n{3,}/g, '\n\n').trim();

@@ -10,180 +10,176 @@
 
 /** What the candidate row provides. `null`/`undefined`/blank all mean "no value". */
 export interface CandidateContext {
-	firstName?: string | null;
-	lastName?: string | null;
-	/** When absent, derived from first and last name. */
-	fullName?: string | null;
-	company?: string | null;
-	title?: string | null;
-	location?: string | null;
-	reasonForOutreach?: string | null;
-	/** Organisation-defined custom fields keyed by the field's stable key. */
-	customFields?: Readonly<Record<string, CustomFieldValue>> | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  /** When absent, derived from first and last name. */
+  fullName?: string | null;
+  company?: string | null;
+  title?: string | null;
+  location?: string | null;
+  reasonForOutreach?: string | null;
+  /** Organisation-defined custom fields keyed by the field's stable key. */
+  customFields?: Readonly<Record<string, CustomFieldValue>> | null;
 }
 
 export type CustomFieldValue = string | number | boolean | null | undefined;
 
 export interface SenderContext {
-	name?: string | null;
-	title?: string | null;
-	/** Plain text; line breaks are kept (rendered as `<br>` in HTML). */
-	signature?: string | null;
-	email?: string | null;
+  name?: string | null;
+  title?: string | null;
+  /** Plain text; line breaks are kept (rendered as `<br>` in HTML). */
+  signature?: string | null;
+  email?: string | null;
 }
 
 export interface JobContext {
-	title?: string | null;
+  title?: string | null;
 }
 
 export interface RenderContext {
-	candidate?: CandidateContext | null;
-	sender?: SenderContext | null;
-	job?: JobContext | null;
+  candidate?: CandidateContext | null;
+  sender?: SenderContext | null;
+  job?: JobContext | null;
 }
 
 export type TokenGroup = 'candidate' | 'sender' | 'job' | 'custom';
 
 export type StaticTokenKey =
-	| 'candidate.first_name'
-	| 'candidate.last_name'
-	| 'candidate.full_name'
-	| 'candidate.company'
-	| 'candidate.title'
-	| 'candidate.location'
-	| 'candidate.reason_for_outreach'
-	| 'sender.name'
-	| 'sender.title'
-	| 'sender.signature'
-	| 'job.title';
+  | 'candidate.first_name'
+  | 'candidate.last_name'
+  | 'candidate.full_name'
+  | 'candidate.company'
+  | 'candidate.title'
+  | 'candidate.location'
+  | 'candidate.reason_for_outreach'
+  | 'sender.name'
+  | 'sender.title'
+  | 'sender.signature'
+  | 'job.title';
 
 export type CustomTokenKey = `custom.${string}`;
 export type TokenKey = StaticTokenKey | CustomTokenKey;
 
 export interface TokenDefinition {
-	key: TokenKey;
-	label: string;
-	group: TokenGroup;
-	/** Returns the raw (unescaped) value, or `null` when the context has none. */
-	resolve: (context: RenderContext) => string | null;
+  key: TokenKey;
+  label: string;
+  group: TokenGroup;
+  /** Returns the raw (unescaped) value, or `null` when the context has none. */
+  resolve: (context: RenderContext) => string | null;
 }
 
 /** Options shared by every function that decides whether a token is known. */
 export interface TokenOptions {
-	/**
-	 * Custom field keys defined by the organisation. When given, `custom.<key>`
-	 * tokens outside this list are unknown; when omitted (default), any
-	 * syntactically valid custom key is accepted because the caller cannot tell.
-	 */
-	customFieldKeys?: readonly string[];
+  /**
+   * Custom field keys defined by the organisation. When given, `custom.<key>`
+   * tokens outside this list are unknown; when omitted (default), any
+   * syntactically valid custom key is accepted because the caller cannot tell.
+   */
+  customFieldKeys?: readonly string[];
 }
 
 const CUSTOM_PREFIX = 'custom.';
 const CUSTOM_KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 
 function present(value: string | null | undefined): string | null {
-	if (value == null) return null;
-	return value.trim() === '' ? null : value;
+  if (value == null) return null;
+  return value.trim() === '' ? null : value;
 }
 
 function fullName(candidate: CandidateContext | null | undefined): string | null {
-	const explicit = present(candidate?.fullName);
-	if (explicit !== null) return explicit;
-	const parts = [present(candidate?.firstName), present(candidate?.lastName)].filter(
-		(part): part is string => part !== null
-	);
-	return parts.length === 0 ? null : parts.map((part) => part.trim()).join(' ');
+  const explicit = present(candidate?.fullName);
+  if (explicit !== null) return explicit;
+  const parts = [present(candidate?.firstName), present(candidate?.lastName)].filter(
+    (part): part is string => part !== null,
+  );
+  return parts.length === 0 ? null : parts.map((part) => part.trim()).join(' ');
 }
 
 export const TOKENS: readonly TokenDefinition[] = [
-	{
-		key: 'candidate.first_name',
-		label: 'Candidate first name',
-		group: 'candidate',
-		resolve: (c) => present(c.candidate?.firstName)
-	},
-	{
-		key: 'candidate.last_name',
-		label: 'Candidate last name',
-		group: 'candidate',
-		resolve: (c) => present(c.candidate?.lastName)
-	},
-	{
-		key: 'candidate.full_name',
-		label: 'Candidate full name',
-		group: 'candidate',
-		resolve: (c) => fullName(c.candidate)
-	},
-	{
-		key: 'candidate.company',
-		label: 'Candidate company',
-		group: 'candidate',
-		resolve: (c) => present(c.candidate?.company)
-	},
-	{
-		key: 'candidate.title',
-		label: 'Candidate title',
-		group: 'candidate',
-		resolve: (c) => present(c.candidate?.title)
-	},
-	{
-		key: 'candidate.location',
-		label: 'Candidate location',
-		group: 'candidate',
-		resolve: (c) => present(c.candidate?.location)
-	},
-	{
-		key: 'candidate.reason_for_outreach',
-		label: 'Reason for outreach',
-		group: 'candidate',
-		resolve: (c) => present(c.candidate?.reasonForOutreach)
-	},
-	{
-		key: 'sender.name',
-		label: 'Sender name',
-		group: 'sender',
-		resolve: (c) => present(c.sender?.name)
-	},
-	{
-		key: 'sender.title',
-		label: 'Sender title',
-		group: 'sender',
-		resolve: (c) => present(c.sender?.title)
-	},
-	{
-		key: 'sender.signature',
-		label: 'Sender signature',
-		group: 'sender',
-		resolve: (c) => present(c.sender?.signature)
-	},
-	{
-		key: 'job.title',
-		label: 'Job title',
-		group: 'job',
-		resolve: (c) => present(c.job?.title)
-	}
+  {
+    key: 'candidate.first_name',
+    label: 'Candidate first name',
+    group: 'candidate',
+    resolve: (c) => present(c.candidate?.firstName),
+  },
+  {
+    key: 'candidate.last_name',
+    label: 'Candidate last name',
+    group: 'candidate',
+    resolve: (c) => present(c.candidate?.lastName),
+  },
+  {
+    key: 'candidate.full_name',
+    label: 'Candidate full name',
+    group: 'candidate',
+    resolve: (c) => fullName(c.candidate),
+  },
+  {
+    key: 'candidate.company',
+    label: 'Candidate company',
+    group: 'candidate',
+    resolve: (c) => present(c.candidate?.company),
+  },
+  {
+    key: 'candidate.title',
+    label: 'Candidate title',
+    group: 'candidate',
+    resolve: (c) => present(c.candidate?.title),
+  },
+  {
+    key: 'candidate.location',
+    label: 'Candidate location',
+    group: 'candidate',
+    resolve: (c) => present(c.candidate?.location),
+  },
+  {
+    key: 'candidate.reason_for_outreach',
+    label: 'Reason for outreach',
+    group: 'candidate',
+    resolve: (c) => present(c.candidate?.reasonForOutreach),
+  },
+  {
+    key: 'sender.name',
+    label: 'Sender name',
+    group: 'sender',
+    resolve: (c) => present(c.sender?.name),
+  },
+  {
+    key: 'sender.title',
+    label: 'Sender title',
+    group: 'sender',
+    resolve: (c) => present(c.sender?.title),
+  },
+  {
+    key: 'sender.signature',
+    label: 'Sender signature',
+    group: 'sender',
+    resolve: (c) => present(c.sender?.signature),
+  },
+  {
+    key: 'job.title',
+    label: 'Job title',
+    group: 'job',
+    resolve: (c) => present(c.job?.title),
+  },
 ];
 
-const STATIC_TOKENS: ReadonlyMap<string, TokenDefinition> = new Map(
-	TOKENS.map((token) => [token.key, token])
-);
+const STATIC_TOKENS: ReadonlyMap<string, TokenDefinition> = new Map(TOKENS.map((token) => [token.key, token]));
 
 export function isCustomTokenKey(key: string): key is CustomTokenKey {
-	return (
-		key.startsWith(CUSTOM_PREFIX) && CUSTOM_KEY_PATTERN.test(key.slice(CUSTOM_PREFIX.length))
-	);
+  return key.startsWith(CUSTOM_PREFIX) && CUSTOM_KEY_PATTERN.test(key.slice(CUSTOM_PREFIX.length));
 }
 
 export function customTokenKey(fieldKey: string): CustomTokenKey {
-	return `${CUSTOM_PREFIX}${fieldKey}`;
+  return `${CUSTOM_PREFIX}${fieldKey}`;
 }
 
 function customFieldValue(context: RenderContext, fieldKey: string): string | null {
-	const fields = context.candidate?.customFields;
-	if (fields == null || !Object.hasOwn(fields, fieldKey)) return null;
-	const value = fields[fieldKey];
-	if (value == null) return null;
-	return present(String(value));
+  const fields = context.candidate?.customFields;
+  if (fields == null || !Object.hasOwn(fields, fieldKey)) return null;
+  const value = fields[fieldKey];
+  if (value == null) return null;
+  return present(String(value));
 }
 
 /**
@@ -191,51 +187,47 @@ function customFieldValue(context: RenderContext, fieldKey: string): string | nu
  * which lists the organisation's custom fields next to the static tokens.
  */
 export function customFieldToken(fieldKey: string, label?: string): TokenDefinition {
-	const key = customTokenKey(fieldKey);
-	return {
-		key,
-		label: label ?? `Custom field: ${fieldKey}`,
-		group: 'custom',
-		resolve: (context) => customFieldValue(context, fieldKey)
-	};
+  const key = customTokenKey(fieldKey);
+  return {
+    key,
+    label: label ?? `Custom field: ${fieldKey}`,
+    group: 'custom',
+    resolve: (context) => customFieldValue(context, fieldKey),
+  };
 }
 
 /** The definition for `key`, or `undefined` when the key is unknown. */
 export function getToken(key: string, options: TokenOptions = {}): TokenDefinition | undefined {
-	const known = STATIC_TOKENS.get(key);
-	if (known !== undefined) return known;
-	if (!isCustomTokenKey(key)) return undefined;
-	const fieldKey = key.slice(CUSTOM_PREFIX.length);
-	if (options.customFieldKeys !== undefined && !options.customFieldKeys.includes(fieldKey)) {
-		return undefined;
-	}
-	return customFieldToken(fieldKey);
+  const known = STATIC_TOKENS.get(key);
+  if (known !== undefined) return known;
+  if (!isCustomTokenKey(key)) return undefined;
+  const fieldKey = key.slice(CUSTOM_PREFIX.length);
+  if (options.customFieldKeys !== undefined && !options.customFieldKeys.includes(fieldKey)) {
+    return undefined;
+  }
+  return customFieldToken(fieldKey);
 }
 
 export function isKnownToken(key: string, options: TokenOptions = {}): boolean {
-	return getToken(key, options) !== undefined;
+  return getToken(key, options) !== undefined;
 }
 
 /** The raw value of `key` for `context`; `null` when unknown or missing. */
-export function resolveToken(
-	key: string,
-	context: RenderContext,
-	options: TokenOptions = {}
-): string | null {
-	return getToken(key, options)?.resolve(context) ?? null;
+export function resolveToken(key: string, context: RenderContext, options: TokenOptions = {}): string | null {
+  return getToken(key, options)?.resolve(context) ?? null;
 }
 
 export type TemplateSegment =
-	| { kind: 'text'; text: string }
-	| {
-			kind: 'token';
-			/** The trimmed content between the braces; may be an unknown key. */
-			key: string;
-			/** The exact source text, braces included. */
-			raw: string;
-			start: number;
-			end: number;
-	  };
+  | { kind: 'text'; text: string }
+  | {
+      kind: 'token';
+      /** The trimmed content between the braces; may be an unknown key. */
+      key: string;
+      /** The exact source text, braces included. */
+      raw: string;
+      start: number;
+      end: number;
+    };
 
 // Anything between double braces counts as an attempted token, so a typo such
 // as `{{candidate.firstname}}` is reported as unknown rather than sent as-is.
@@ -246,28 +238,28 @@ const TOKEN_PATTERN = /\{\{([^{}]*)\}\}/g;
  * and `{{token}}` segments. Whitespace inside the braces is ignored.
  */
 export function parseTemplate(text: string): TemplateSegment[] {
-	const segments: TemplateSegment[] = [];
-	let last = 0;
-	for (const match of text.matchAll(TOKEN_PATTERN)) {
-		const start = match.index;
-		const raw = match[0];
-		if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
-		segments.push({
-			kind: 'token',
-			key: (match[1] ?? '').trim(),
-			raw,
-			start,
-			end: start + raw.length
-		});
-		last = start + raw.length;
-	}
-	if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) });
-	return segments;
+  const segments: TemplateSegment[] = [];
+  let last = 0;
+  for (const match of text.matchAll(TOKEN_PATTERN)) {
+    const start = match.index;
+    const raw = match[0];
+    if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
+    segments.push({
+      kind: 'token',
+      key: (match[1] ?? '').trim(),
+      raw,
+      start,
+      end: start + raw.length,
+    });
+    last = start + raw.length;
+  }
+  if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) });
+  return segments;
 }
 
 /** Token keys written in plain text, in order of appearance, duplicates kept. */
 export function extractTemplateTokens(text: string): string[] {
-	return parseTemplate(text).flatMap((segment) => (segment.kind === 'token' ? [segment.key] : []));
+  return parseTemplate(text).flatMap((segment) => (segment.kind === 'token' ? [segment.key] : []));
 }
 
 /**
@@ -275,48 +267,40 @@ export function extractTemplateTokens(text: string): string[] {
  * tokens become empty strings: validation is what stops such a stage from
  * being enrolled, and leaking `{{...}}` to a candidate would be worse.
  */
-export function interpolateText(
-	text: string,
-	context: RenderContext,
-	options: TokenOptions = {}
-): string {
-	return parseTemplate(text)
-		.map((segment) =>
-			segment.kind === 'text' ? segment.text : (resolveToken(segment.key, context, options) ?? '')
-		)
-		.join('');
+export function interpolateText(text: string, context: RenderContext, options: TokenOptions = {}): string {
+  return parseTemplate(text)
+    .map((segment) => (segment.kind === 'text' ? segment.text : (resolveToken(segment.key, context, options) ?? '')))
+    .join('');
 }
 
 export interface TokenCheck {
-	/** Keys that are not in the catalogue (deduplicated, in first-seen order). */
-	unknown: string[];
-	/** Known keys whose value is missing for the context (deduplicated). */
-	missing: TokenKey[];
+  /** Keys that are not in the catalogue (deduplicated, in first-seen order). */
+  unknown: string[];
+  /** Known keys whose value is missing for the context (deduplicated). */
+  missing: TokenKey[];
 }
 
 /**
  * Sorts token keys into unknown ones and known ones without a value. Without
  * a context only unknown tokens are reported (template-level validation).
  */
-export function checkTokens(
-	keys: Iterable<string>,
-	context?: RenderContext,
-	options: TokenOptions = {}
-): TokenCheck {
-	const unknown: string[] = [];
-	const missing: TokenKey[] = [];
-	const seen = new Set<string>();
-	for (const key of keys) {
-		if (seen.has(key)) continue;
-		seen.add(key);
-		const token = getToken(key, options);
-		if (token === undefined) unknown.push(key);
-		else if (context !== undefined && token.resolve(context) === null) missing.push(token.key);
-	}
-	return { unknown, missing };
+export function checkTokens(keys: Iterable<string>, context?: RenderContext, options: TokenOptions = {}): TokenCheck {
+  const unknown: string[] = [];
+  const missing: TokenKey[] = [];
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const token = getToken(key, options);
+    if (token === undefined) unknown.push(key);
+    else if (context !== undefined && token.resolve(context) === null) missing.push(token.key);
+  }
+  return { unknown, missing };
 }
 
 /** A label for messages, falling back to the key for unknown/custom tokens. */
 export function tokenLabel(key: string): string {
-	return STATIC_TOKENS.get(key)?.label ?? (isCustomTokenKey(key) ? `Custom field: ${key.slice(CUSTOM_PREFIX.length)}` : key);
+  return (
+    STATIC_TOKENS.get(key)?.label ?? (isCustomTokenKey(key) ? `Custom field: ${key.slice(CUSTOM_PREFIX.length)}` : key)
+  );
 }

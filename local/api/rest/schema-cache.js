@@ -1,0 +1,205 @@
+// The gateway's view of the database: tables, views, columns, keys, foreign keys and
+// functions of the exposed schemas, read from pg_catalog once at start and again on
+// `NOTIFY pgrst, 'reload schema'` (as PostgREST does), so no request queries the catalog.
+// Identifiers in generated SQL always come from here, never from the request text.
+
+export const EXPOSED_SCHEMAS = ['public', 'graphql_public'];
+
+/**
+ * @typedef {{ name: string, type: string, typeOid: number, nullable: boolean, hasDefault: boolean, defaultExpr: string | null, generated: boolean }} Column
+ * @typedef {{ schema: string, name: string, kind: string, columns: Map<string, Column>, columnList: string[], pk: string[], uniques: string[][], insertable: boolean }} Table
+ * @typedef {{ name: string, schema: string, table: string, columns: string[], refSchema: string, refTable: string, refColumns: string[] }} ForeignKey
+ * @typedef {{ name: string, type: string, hasDefault: boolean }} FuncArg
+ * @typedef {{ schema: string, name: string, oid: number, args: FuncArg[], requiredCount: number, returnType: string, returnsSet: boolean,
+ *   returnKind: 'void' | 'scalar' | 'composite', returnTable: { schema: string, name: string } | null, outColumns: { name: string, type: string }[],
+ *   volatility: string, variadic: boolean }} Func
+ * @typedef {{ tables: Map<string, Table>, fks: ForeignKey[], funcs: Map<string, Func[]>, roleSettings: Map<string, Record<string,string>>, loadedAt: number }} SchemaCache
+ */
+
+const key = (/** @type {string} */ s, /** @type {string} */ n) => `${s}.${n}`;
+export { key as qualifiedKey };
+
+const TABLES_SQL = `
+select n.nspname as schema, c.relname as name, c.relkind as kind, c.oid,
+  coalesce((select json_agg(json_build_object(
+      'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'typeOid', a.atttypid,
+      'nullable', not a.attnotnull, 'hasDefault', a.atthasdef or a.attidentity <> '',
+      'defaultExpr', pg_get_expr(d.adbin, d.adrelid), 'generated', a.attgenerated <> '') order by a.attnum)
+    from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+    where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), '[]') as columns,
+  coalesce((select json_agg(json_build_object('pk', con.contype = 'p', 'cols',
+      (select json_agg(a.attname order by k.ord) from unnest(con.conkey) with ordinality k(num, ord)
+        join pg_attribute a on a.attrelid = c.oid and a.attnum = k.num)))
+    from pg_constraint con where con.conrelid = c.oid and con.contype in ('p', 'u')), '[]') as keys,
+  c.relkind in ('r', 'p') or pg_relation_is_updatable(c.oid, true) & 8 = 8 as insertable
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1) and c.relkind in ('r', 'v', 'm', 'f', 'p')`;
+
+const FKS_SQL = `
+select con.conname as name, n.nspname as schema, c.relname as table, rn.nspname as "refSchema", rc.relname as "refTable",
+  (select json_agg(a.attname order by k.ord) from unnest(con.conkey) with ordinality k(num, ord)
+     join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.num) as columns,
+  (select json_agg(a.attname order by k.ord) from unnest(con.confkey) with ordinality k(num, ord)
+     join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.num) as "refColumns"
+from pg_constraint con
+join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+join pg_class rc on rc.oid = con.confrelid join pg_namespace rn on rn.oid = rc.relnamespace
+where con.contype = 'f' and n.nspname = any($1) and rn.nspname = any($1)`;
+
+const FUNCS_SQL = `
+select n.nspname as schema, p.proname as name, p.oid, p.proretset as "returnsSet", p.provolatile as volatility,
+  p.provariadic <> 0 as variadic, p.pronargs as nargs, p.pronargdefaults as ndefaults,
+  coalesce(p.proargnames, '{}') as argnames, coalesce(p.proargmodes::text[], '{}') as argmodes,
+  (select coalesce(json_agg(format_type(t, null) order by o), '[]') from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality x(t, o)) as argtypes,
+  format_type(p.prorettype, null) as "returnType", rt.typtype, rt.typrelid,
+  (select json_build_object('schema', rn.nspname, 'name', rc.relname) from pg_class rc join pg_namespace rn on rn.oid = rc.relnamespace
+     where rc.oid = rt.typrelid) as "returnTable"
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_type rt on rt.oid = p.prorettype
+where n.nspname = any($1) and p.prokind = 'f'`;
+
+const ROLE_SETTINGS_SQL = `
+select r.rolname as role, s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+where s.setdatabase = 0 or s.setdatabase = (select oid from pg_database where datname = current_database())`;
+
+/** @param {import('pg').Pool | import('pg').PoolClient} db @returns {Promise<SchemaCache>} */
+export async function loadSchemaCache(db) {
+  const [t, f, p, r] = await Promise.all([
+    db.query(TABLES_SQL, [EXPOSED_SCHEMAS]),
+    db.query(FKS_SQL, [EXPOSED_SCHEMAS]),
+    db.query(FUNCS_SQL, [EXPOSED_SCHEMAS]),
+    db.query(ROLE_SETTINGS_SQL),
+  ]);
+  /** @type {Map<string, Table>} */
+  const tables = new Map();
+  for (const row of t.rows) {
+    /** @type {Column[]} */
+    const cols = row.columns;
+    const keys = /** @type {{pk: boolean, cols: string[]}[]} */ (row.keys);
+    tables.set(key(row.schema, row.name), {
+      schema: row.schema,
+      name: row.name,
+      kind: row.kind,
+      columns: new Map(cols.map((c) => [c.name, c])),
+      columnList: cols.map((c) => c.name),
+      pk: keys.find((k) => k.pk)?.cols ?? [],
+      uniques: keys.map((k) => k.cols),
+      insertable: row.insertable,
+    });
+  }
+  /** @type {Map<string, Func[]>} */
+  const funcs = new Map();
+  for (const row of p.rows) {
+    /** @type {string[]} */ const names = row.argnames;
+    /** @type {string[]} */ const modes = row.argmodes;
+    /** @type {string[]} */ const types = row.argtypes;
+    /** @type {FuncArg[]} */ const args = [];
+    /** @type {{name: string, type: string}[]} */ const outColumns = [];
+    const inputIdx = [];
+    types.forEach((type, i) => {
+      const mode = modes[i] ?? 'i';
+      if (mode === 'i' || mode === 'b' || mode === 'v') inputIdx.push(i);
+      if (mode === 'o' || mode === 'b' || mode === 't') outColumns.push({ name: names[i] ?? `column${i + 1}`, type });
+    });
+    inputIdx.forEach((i, pos) => {
+      args.push({ name: names[i] ?? '', type: types[i], hasDefault: pos >= row.nargs - row.ndefaults });
+    });
+    const returnKind = row.returnType === 'void' ? 'void' : row.typtype === 'c' || (row.returnType === 'record' && outColumns.length) ? 'composite' : 'scalar';
+    /** @type {Func} */
+    const fn = {
+      schema: row.schema,
+      name: row.name,
+      oid: row.oid,
+      args,
+      requiredCount: row.nargs - row.ndefaults,
+      returnType: row.returnType,
+      returnsSet: row.returnsSet,
+      returnKind,
+      returnTable: row.returnTable,
+      outColumns,
+      volatility: row.volatility,
+      variadic: row.variadic,
+    };
+    const k = key(row.schema, row.name);
+    funcs.set(k, [...(funcs.get(k) ?? []), fn]);
+  }
+  /** @type {Map<string, Record<string,string>>} */
+  const roleSettings = new Map();
+  for (const row of r.rows) {
+    const settings = roleSettings.get(row.role) ?? {};
+    for (const s of row.setconfig ?? []) {
+      const i = s.indexOf('=');
+      if (i > 0) settings[s.slice(0, i)] = s.slice(i + 1);
+    }
+    roleSettings.set(row.role, settings);
+  }
+  return { tables, fks: f.rows, funcs, roleSettings, loadedAt: Date.now() };
+}
+
+/**
+ * Keeps the cache fresh: LISTENs on channel `pgrst` on a dedicated superuser connection and
+ * reloads on 'reload schema' (or an empty payload), reconnecting if the connection drops.
+ * @param {import('pg').Pool} adminPool
+ * @param {(m: string) => void} log
+ */
+export async function createSchemaCacheHolder(adminPool, log) {
+  const holder = {
+    /** @type {SchemaCache} */
+    current: await loadSchemaCache(adminPool),
+    closed: false,
+    /** @type {import('pg').PoolClient | null} */
+    client: null,
+    /** @type {Promise<void> | null} */
+    reloading: null,
+    async reload() {
+      // Reloads that arrive while one runs collapse into one more run after it.
+      if (this.reloading) {
+        await this.reloading;
+      }
+      this.reloading = (async () => {
+        try {
+          this.current = await loadSchemaCache(adminPool);
+        } catch (e) {
+          log(`rest: schema cache reload failed: ${/** @type {Error} */ (e).message}`);
+        } finally {
+          this.reloading = null;
+        }
+      })();
+      return this.reloading;
+    },
+    async listen() {
+      if (this.closed) return;
+      try {
+        const client = await adminPool.connect();
+        this.client = client;
+        client.on('notification', (msg) => {
+          const payload = (msg.payload ?? '').trim();
+          if (msg.channel === 'pgrst' && (payload === '' || payload === 'reload schema')) void this.reload();
+        });
+        client.on('error', () => {
+          client.release(true);
+          this.client = null;
+          if (!this.closed) setTimeout(() => void this.listen().then(() => this.reload()), 1000);
+        });
+        await client.query('listen pgrst');
+      } catch (e) {
+        log(`rest: listen failed: ${/** @type {Error} */ (e).message}`);
+        if (!this.closed) setTimeout(() => void this.listen(), 1000);
+      }
+    },
+    async close() {
+      this.closed = true;
+      const c = this.client;
+      this.client = null;
+      if (c) {
+        try {
+          await c.query('unlisten pgrst');
+        } catch {
+          /* connection already gone */
+        }
+        c.release();
+      }
+    },
+  };
+  await holder.listen();
+  return holder;
+}

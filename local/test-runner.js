@@ -1,0 +1,239 @@
+// `npm test`: every gate and every suite, in one command that needs nothing running before it.
+// It starts its own stack on ports of its own (55321 API, 55322 DB, 55324 mail, 55173 app) with
+// its data in .local/test (wiped each run), so a developer's `npm start` can keep running.
+// Steps: lint → types (svelte-check) → unit → stack → db (pgTAP) → integration → e2e.
+// The last line counts the tests of every runner: "tests: N passed, N failed".
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, statusObject, ROOT } from './lib/config.js';
+import { ensureSystemPackages } from './lib/pg-cluster.js';
+
+const TEST_ENV = {
+  API_PORT: '55321',
+  DB_PORT: '55322',
+  MAIL_PORT: '55324',
+  APP_PORT: '55173',
+  STACK_DATA_DIR: path.join(ROOT, '.local', 'test'),
+};
+
+/** @typedef {{ name: string, ok: boolean, passed: number, failed: number, seconds: number }} StepResult */
+
+/**
+ * @param {string} cmd @param {string[]} args @param {NodeJS.ProcessEnv} [env]
+ * @returns {Promise<{ code: number, output: string }>}
+ */
+function run(cmd, args, env = process.env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const onData = (/** @type {Buffer} */ d) => {
+      output += d.toString();
+      process.stdout.write(d);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const bin = (/** @type {string} */ name) => path.join(ROOT, 'node_modules', '.bin', name);
+
+/** Counts from a vitest JSON report. */
+function vitestCounts(/** @type {string} */ file) {
+  try {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return {
+      passed: r.numPassedTests ?? 0,
+      failed: (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0),
+    };
+  } catch {
+    return { passed: 0, failed: 1 };
+  }
+}
+
+/** @param {{ only?: string[] }} opts */
+export async function runTests(opts = {}) {
+  const only = new Set(opts.only ?? []);
+  const want = (/** @type {string} */ s) => only.size === 0 || only.has(s);
+  /** @type {StepResult[]} */
+  const results = [];
+  const reportDir = path.join(ROOT, '.local', 'reports');
+  fs.mkdirSync(reportDir, { recursive: true });
+
+  /** @param {string} name @param {() => Promise<{ ok: boolean, passed?: number, failed?: number }>} fn */
+  const step = async (name, fn) => {
+    process.stdout.write(`\n=== ${name} ===\n`);
+    const t0 = Date.now();
+    let r;
+    try {
+      r = await fn();
+    } catch (e) {
+      process.stdout.write(`${e instanceof Error ? e.stack : e}\n`);
+      r = { ok: false, failed: 1 };
+    }
+    const res = {
+      name,
+      ok: r.ok,
+      passed: r.passed ?? 0,
+      failed: r.failed ?? (r.ok ? 0 : 1),
+      seconds: (Date.now() - t0) / 1000,
+    };
+    results.push(res);
+    return res.ok;
+  };
+
+  ensureSystemPackages({ extra: want('e2e') ? ['chromium'] : [] });
+
+  if (want('lint')) {
+    await step('lint (prettier, eslint)', async () => {
+      const p = await run(bin('prettier'), ['--check', '.']);
+      const e = await run(bin('eslint'), ['.']);
+      return { ok: p.code === 0 && e.code === 0 };
+    });
+  }
+  if (want('check')) {
+    await step('types (svelte-check)', async () => {
+      await run(bin('svelte-kit'), ['sync']);
+      const r = await run(bin('svelte-check'), [
+        '--tsconfig',
+        './tsconfig.json',
+        '--fail-on-warnings',
+        '--output',
+        'human',
+      ]);
+      return { ok: r.code === 0 };
+    });
+  }
+  if (want('unit')) {
+    await step('unit (vitest)', async () => {
+      const out = path.join(reportDir, 'unit.json');
+      const r = await run(bin('vitest'), [
+        'run',
+        '--project',
+        'unit',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${out}`,
+      ]);
+      return { ok: r.code === 0, ...vitestCounts(out) };
+    });
+  }
+
+  const needStack = ['db', 'integration', 'e2e'].some(want);
+  if (needStack) {
+    const env = {
+      ...process.env,
+      ...TEST_ENV,
+      STACK_EXTRA_FUNCTIONS_DIRS: path.join(ROOT, 'tests', 'fixtures', 'functions'),
+    };
+    const config = loadConfig(env);
+    const { startStack } = await import('./lib/stack.js');
+    process.stdout.write('\n=== starting the test stack ===\n');
+    Object.assign(process.env, { STACK_EXTRA_FUNCTIONS_DIRS: env.STACK_EXTRA_FUNCTIONS_DIRS });
+    /** @type {Awaited<ReturnType<typeof startStack>> | null} */
+    let stack = null;
+    try {
+      stack = await startStack(config, {
+        fresh: true,
+        log: (s) => process.stdout.write(s + '\n'),
+        installPackages: false,
+      });
+    } catch (e) {
+      process.stdout.write(`${e instanceof Error ? e.message : e}\n`);
+      results.push({ name: 'start the test stack', ok: false, passed: 0, failed: 1, seconds: 0 });
+    }
+    if (stack) {
+      const s = statusObject(config);
+      const testEnv = { ...process.env, ...TEST_ENV, ...s, CI: process.env.CI ?? '' };
+      try {
+        if (want('db')) {
+          await step('database (pgTAP via pg_prove)', async () => {
+            const dir = path.join(ROOT, 'supabase', 'tests', 'database');
+            const files = fs.existsSync(dir)
+              ? fs
+                  .readdirSync(dir)
+                  .filter((f) => f.endsWith('.sql'))
+                  .sort()
+              : [];
+            if (files.length === 0) return { ok: false, failed: 1 };
+            const r = await run(
+              'pg_prove',
+              [
+                '-h',
+                config.host,
+                '-p',
+                String(config.dbPort),
+                '-U',
+                'postgres',
+                '-d',
+                'postgres',
+                ...files.map((f) => path.join(dir, f)),
+              ],
+              { ...testEnv, PGPASSWORD: config.dbPassword },
+            );
+            const m = /Files=\d+, Tests=(\d+)/.exec(r.output);
+            const failedTests = [...r.output.matchAll(/Failed (\d+)\/\d+ subtests/g)].reduce(
+              (a, x) => a + Number(x[1]),
+              0,
+            );
+            const total = m ? Number(m[1]) : 0;
+            return {
+              ok: r.code === 0,
+              passed: total - failedTests,
+              failed: r.code === 0 ? 0 : Math.max(failedTests, 1),
+            };
+          });
+        }
+        if (want('integration')) {
+          await step('integration (vitest against the stack)', async () => {
+            const out = path.join(reportDir, 'integration.json');
+            const r = await run(
+              bin('vitest'),
+              ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+              testEnv,
+            );
+            return { ok: r.code === 0, ...vitestCounts(out) };
+          });
+        }
+        if (want('e2e')) {
+          await step('end to end (Playwright, Chromium)', async () => {
+            const b = await run(bin('vite'), ['build'], {
+              ...testEnv,
+              PUBLIC_SUPABASE_URL: s.API_URL,
+              PUBLIC_SUPABASE_ANON_KEY: s.ANON_KEY,
+              PUBLIC_MAIL_URL: s.MAIL_URL,
+            });
+            if (b.code !== 0) return { ok: false, failed: 1 };
+            const out = path.join(reportDir, 'e2e.json');
+            const r = await run(bin('playwright'), ['test'], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+            let passed = 0;
+            let failed = r.code === 0 ? 0 : 1;
+            try {
+              const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+              passed = j.stats?.expected ?? 0;
+              failed = (j.stats?.unexpected ?? 0) + (j.stats?.flaky ?? 0) + (j.stats?.skipped ?? 0);
+            } catch {
+              /* counted as failed above */
+            }
+            return { ok: r.code === 0, passed, failed };
+          });
+        }
+      } finally {
+        await stack.stop();
+      }
+    }
+  }
+
+  process.stdout.write('\n=== summary ===\n');
+  for (const r of results) {
+    process.stdout.write(
+      `${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(42)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed  ${r.seconds.toFixed(1)}s\n`,
+    );
+  }
+  const passed = results.reduce((a, r) => a + r.passed, 0);
+  const failed = results.reduce((a, r) => a + r.failed, 0);
+  const ok = results.length > 0 && results.every((r) => r.ok);
+  process.stdout.write(`tests: ${passed} passed, ${failed} failed\n`);
+  return ok;
+}

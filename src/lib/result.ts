@@ -1,0 +1,15 @@
+// Every action in lib/api returns a Result instead of throwing, so callers decide how to show
+// failures (through the toast helper) and nothing swallows an error.
+export type Result<T> = { ok: true; data: T } | { ok: false; error: string; code?: string };
+
+export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
+
+/** Turns a Supabase/PostgREST/Auth error (or anything thrown) into a failed Result with a readable message. */
+export function fail(error: unknown, fallback = 'Something went wrong'): { ok: false; error: string; code?: string } {
+  if (error && typeof error === 'object') {
+    const e = error as { message?: unknown; code?: unknown };
+    const message = typeof e.message === 'string' && e.message ? e.message : fallback;
+    return typeof e.code === 'string' ? { ok: false, error: message, code: e.code } : { ok: false, error: message };
+  }
+  return { ok: false, error: typeof error === 'string' && error ? error : fallback };
+}
