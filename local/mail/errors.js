@@ -28,7 +28,8 @@ export const missingField = (field) => new ResendError(422, 'missing_required_fi
 /** @param {string} message */
 export const validationError = (message) => new ResendError(422, 'validation_error', message);
 
-export const missingApiKey = () => new ResendError(401, 'missing_api_key', 'Missing API key in the authorization header.');
+export const missingApiKey = () =>
+  new ResendError(401, 'missing_api_key', 'Missing API key in the authorization header.');
 
 export const invalidApiKey = () => new ResendError(403, 'invalid_api_key', 'API key is invalid.');
 
