@@ -81,10 +81,7 @@ describe('renderStage tokens', () => {
   });
 
   it('renders candidate custom fields, including non-string values', () => {
-    const out = renderStage(
-      { subject: 'GitHub {{custom.github}}', body: doc(p(token('custom.years'))) },
-      context(),
-    );
+    const out = renderStage({ subject: 'GitHub {{custom.github}}', body: doc(p(token('custom.years'))) }, context());
     expect(out.subject).toBe('GitHub ada-l');
     expect(out.text).toBe('12');
   });
@@ -173,20 +170,43 @@ describe('renderStage escaping', () => {
     const mark = fc.oneof(
       fc.constantFrom('bold', 'italic', 'underline', 'strike', 'code', 'script', 'style').map((type) => ({ type })),
       fc
-        .oneof(nastyString, fc.constantFrom('javascript:alert(1)', ' JaVaScRiPt:x', 'data:text/html,x', 'https://ok.example/"><x'))
+        .oneof(
+          nastyString,
+          fc.constantFrom('javascript:alert(1)', ' JaVaScRiPt:x', 'data:text/html,x', 'https://ok.example/"><x'),
+        )
         .map((href) => ({ type: 'link', attrs: { href } })),
     );
     const inline = fc.oneof(
-      fc.record({ type: fc.constant('text'), text: nastyString, marks: fc.array(mark, { maxLength: 3 }) }),
-      fc.record({ type: fc.constant('token'), attrs: fc.record({ key: fc.oneof(nastyString, fc.constantFrom(...TOKENS.map((t) => t.key))) }) }),
+      fc.record({
+        type: fc.constant('text'),
+        text: nastyString,
+        marks: fc.array(mark, { maxLength: 3 }),
+      }),
+      fc.record({
+        type: fc.constant('token'),
+        attrs: fc.record({
+          key: fc.oneof(nastyString, fc.constantFrom(...TOKENS.map((t) => t.key))),
+        }),
+      }),
       fc.constant({ type: 'hardBreak' }),
-      fc.record({ type: fc.constantFrom('image', 'iframe', 'script'), attrs: fc.record({ src: nastyString }) }),
+      fc.record({
+        type: fc.constantFrom('image', 'iframe', 'script'),
+        attrs: fc.record({ src: nastyString }),
+      }),
     );
     const block = fc.letrec<{ node: DocNode }>((tie) => ({
       node: fc.oneof(
         { depthSize: 'small' },
-        fc.record({ type: fc.constantFrom('paragraph', 'heading', 'codeBlock', 'div', 'script'), attrs: fc.record({ level: fc.integer() }), content: fc.array(inline, { maxLength: 4 }) }),
-        fc.record({ type: fc.constantFrom('bulletList', 'orderedList', 'blockquote', 'listItem', 'table'), attrs: fc.record({ start: fc.oneof(fc.integer(), nastyString) }), content: fc.array(tie('node'), { maxLength: 3 }) }),
+        fc.record({
+          type: fc.constantFrom('paragraph', 'heading', 'codeBlock', 'div', 'script'),
+          attrs: fc.record({ level: fc.integer() }),
+          content: fc.array(inline, { maxLength: 4 }),
+        }),
+        fc.record({
+          type: fc.constantFrom('bulletList', 'orderedList', 'blockquote', 'listItem', 'table'),
+          attrs: fc.record({ start: fc.oneof(fc.integer(), nastyString) }),
+          content: fc.array(tie('node'), { maxLength: 3 }),
+        }),
         fc.constant({ type: 'horizontalRule' }),
       ),
     }));
@@ -281,7 +301,9 @@ describe('renderStage links', () => {
 
   it('refuses a rewriter that returns a non-http URL rather than send a broken link', () => {
     expect(() =>
-      renderStage(body(text('x', link('https://a.example'))), context(), { linkRewriter: () => 'javascript:alert(1)' }),
+      renderStage(body(text('x', link('https://a.example'))), context(), {
+        linkRewriter: () => 'javascript:alert(1)',
+      }),
     ).toThrow(TypeError);
   });
 
@@ -390,7 +412,10 @@ describe('renderStage structure', () => {
         subject: 'x',
         body: doc(
           { type: 'image', attrs: { src: 'https://x.example/a.png' } },
-          { type: 'div', content: [text('inside', { type: 'highlight', attrs: { color: 'red' } })] },
+          {
+            type: 'div',
+            content: [text('inside', { type: 'highlight', attrs: { color: 'red' } })],
+          },
         ),
       },
       context(),
@@ -399,12 +424,19 @@ describe('renderStage structure', () => {
   });
 
   it('clamps heading levels and ignores a non-numeric list start', () => {
-    const out = renderStage({ subject: 'x', body: doc(h(9, text('t')), ol('1" onclick="x', [p(text('a'))])) }, context());
+    const out = renderStage(
+      { subject: 'x', body: doc(h(9, text('t')), ol('1" onclick="x', [p(text('a'))])) },
+      context(),
+    );
     expect(out.html).toBe('<h6>t</h6><ol><li><p>a</p></li></ol>');
   });
 
   it('renders an absent body as empty output', () => {
-    expect(renderStage({ subject: 'x', body: null }, context())).toEqual({ subject: 'x', html: '', text: '' });
+    expect(renderStage({ subject: 'x', body: null }, context())).toEqual({
+      subject: 'x',
+      html: '',
+      text: '',
+    });
   });
 });
 

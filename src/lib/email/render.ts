@@ -72,7 +72,6 @@ export function escapeHtml(value: string): string {
  */
 export function sanitizeUrl(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
-  // eslint-disable-next-line no-control-regex
   const cleaned = raw.replace(/[\t\n\r]/g, '').trim();
   if (cleaned === '') return null;
   let url: URL;
@@ -89,7 +88,8 @@ export function sanitizeUrl(raw: unknown): string | null {
 
 function requireUrl(raw: string, option: string): string {
   const url = sanitizeUrl(raw);
-  if (url === null) throw new TypeError(`${option} must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  if (url === null || url.startsWith('mailto:'))
+    throw new TypeError(`${option} must be an http(s) URL, got ${JSON.stringify(raw)}`);
   return url;
 }
 
@@ -400,13 +400,12 @@ function listStart(start: unknown): number {
   return typeof start === 'number' && Number.isSafeInteger(start) && start >= 0 ? start : 1;
 }
 
-/** Subjects are header values: line breaks and other control characters would corrupt them. */
+// Subjects are header values: line breaks and other control characters would corrupt them.
+// eslint-disable-next-line no-control-regex
+const SUBJECT_CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+
 function cleanSubject(subject: string): string {
-  // eslint-disable-next-line no-control-regex
-  return subject
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  return subject.replace(SUBJECT_CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 export function renderSubject(

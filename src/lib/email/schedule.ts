@@ -129,8 +129,9 @@ function wallAsUtc(wall: WallClock): number {
 }
 
 /** UTC offset of `timeZone` at `instant`, in milliseconds (east positive). */
-export function offsetAt(instant: number, timeZone: string): number {
-  return wallAsUtc(toWallClock(instant, timeZone)) - instant;
+export function offsetAt(instant: Date | number, timeZone: string): number {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  return wallAsUtc(toWallClock(ms, timeZone)) - ms;
 }
 
 /** The ISO weekday of a calendar date (independent of any zone). */

@@ -51,9 +51,11 @@ describe('token catalogue', () => {
   });
 
   it('prefers a stored full name over first and last name', () => {
-    expect(resolveToken('candidate.full_name', { candidate: { fullName: 'Ada King', firstName: 'Ada' } })).toBe(
-      'Ada King',
-    );
+    expect(
+      resolveToken('candidate.full_name', {
+        candidate: { fullName: 'Ada King', firstName: 'Ada' },
+      }),
+    ).toBe('Ada King');
     expect(resolveToken('candidate.full_name', { candidate: { lastName: 'Lovelace' } })).toBe('Lovelace');
   });
 });
@@ -62,7 +64,13 @@ describe('parseTemplate', () => {
   it('splits text and tokens, tolerating spaces inside the braces', () => {
     expect(parseTemplate('Hi {{ candidate.first_name }}!')).toEqual([
       { kind: 'text', text: 'Hi ' },
-      { kind: 'token', key: 'candidate.first_name', raw: '{{ candidate.first_name }}', start: 3, end: 29 },
+      {
+        kind: 'token',
+        key: 'candidate.first_name',
+        raw: '{{ candidate.first_name }}',
+        start: 3,
+        end: 29,
+      },
       { kind: 'text', text: '!' },
     ]);
   });

@@ -21,9 +21,7 @@ describe('validateStage', () => {
     expect(validateStage(emailStage({ subject: '  ' }))).toEqual([
       { code: 'no_subject', message: 'Add a subject.', field: 'subject' },
     ]);
-    expect(codes(validateStage(emailStage({ type: 'linkedin_inmail', subject: null })))).toEqual([
-      'no_subject',
-    ]);
+    expect(codes(validateStage(emailStage({ type: 'linkedin_inmail', subject: null })))).toEqual(['no_subject']);
     expect(validateStage(emailStage({ type: 'linkedin_connection', subject: null }))).toEqual([]);
   });
 
@@ -52,30 +50,24 @@ describe('validateStage', () => {
   it('reports custom field tokens as unknown only when the organisation does not define them', () => {
     const stage = emailStage({ subject: '{{custom.github}} {{custom.twitter}}' });
     expect(validateStage(stage)).toEqual([]);
-    expect(
-      validateStage(stage, { customFieldKeys: ['github'] }).map((issue) => issue.token),
-    ).toEqual(['custom.twitter']);
+    expect(validateStage(stage, { customFieldKeys: ['github'] }).map((issue) => issue.token)).toEqual([
+      'custom.twitter',
+    ]);
   });
 
   it('ignores tokens in the subject of a connection request, which has none', () => {
-    expect(
-      validateStage(emailStage({ type: 'linkedin_connection', subject: '{{nope}}' })),
-    ).toEqual([]);
+    expect(validateStage(emailStage({ type: 'linkedin_connection', subject: '{{nope}}' }))).toEqual([]);
   });
 
   it('reports no_sender on an email stage without a from address, and not on LinkedIn prompts', () => {
     expect(validateStage(emailStage({ senderEmail: null }))).toEqual([
       { code: 'no_sender', message: 'Choose who this email is sent from.', field: 'senderEmail' },
     ]);
-    expect(
-      validateStage(emailStage({ type: 'linkedin_inmail', senderEmail: null })),
-    ).toEqual([]);
+    expect(validateStage(emailStage({ type: 'linkedin_inmail', senderEmail: null }))).toEqual([]);
   });
 
   it('reports invalid_sender for something that is not an address', () => {
-    expect(codes(validateStage(emailStage({ senderEmail: 'grace at acme' })))).toEqual([
-      'invalid_sender',
-    ]);
+    expect(codes(validateStage(emailStage({ senderEmail: 'grace at acme' })))).toEqual(['invalid_sender']);
   });
 
   it.each([
@@ -96,9 +88,9 @@ describe('validateStage', () => {
   it('reports sender_not_allowed for an address the organisation marks as default', () => {
     const stage = emailStage({ senderEmail: 'Recruiting@Acme.example' });
     expect(validateStage(stage)).toEqual([]);
-    expect(
-      codes(validateStage(stage, { defaultSenderAddresses: ['recruiting@acme.example'] })),
-    ).toEqual(['sender_not_allowed']);
+    expect(codes(validateStage(stage, { defaultSenderAddresses: ['recruiting@acme.example'] }))).toEqual([
+      'sender_not_allowed',
+    ]);
   });
 
   it('accepts personal addresses that merely contain the letters of no-reply', () => {
@@ -115,9 +107,7 @@ describe('validateStage', () => {
     [{ days: 1.5, hours: 0 }, 'The delay must be whole days and hours.'],
     [{ days: Number.NaN, hours: 0 }, 'The delay must be whole days and hours.'],
   ])('reports invalid_delay for %j', (delay, message) => {
-    expect(validateStage(emailStage({ delay }))).toEqual([
-      { code: 'invalid_delay', message, field: 'delay' },
-    ]);
+    expect(validateStage(emailStage({ delay }))).toEqual([{ code: 'invalid_delay', message, field: 'delay' }]);
   });
 
   it('accepts a delay of exactly 365 days', () => {
@@ -138,9 +128,9 @@ describe('validateStage', () => {
   });
 
   it('accepts a send window ending at 24:00', () => {
-    expect(
-      validateStage(emailStage({ sendWindow: { days: [1, 2, 3, 4, 5], start: '09:00', end: '24:00' } })),
-    ).toEqual([]);
+    expect(validateStage(emailStage({ sendWindow: { days: [1, 2, 3, 4, 5], start: '09:00', end: '24:00' } }))).toEqual(
+      [],
+    );
   });
 
   it('reports unknown_stage_type for a type outside the three supported', () => {
@@ -162,7 +152,11 @@ describe('validateStages', () => {
       emailStage({ delay: { days: 2, hours: 23 } }),
     ]);
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'delay_before_previous_stage', field: 'delay', stageIndex: 1 }),
+      expect.objectContaining({
+        code: 'delay_before_previous_stage',
+        field: 'delay',
+        stageIndex: 1,
+      }),
     ]);
   });
 });
@@ -173,7 +167,12 @@ describe('validateDraftForCandidate', () => {
       subject: '{{candidate.first_name}}, about {{job.title}}',
       body: doc(p(token('candidate.company'), text(' {{custom.github}} '), token('sender.name'))),
     }),
-    emailStage({ type: 'linkedin_connection', subject: null, senderEmail: null, body: doc(p(token('candidate.first_name'))) }),
+    emailStage({
+      type: 'linkedin_connection',
+      subject: null,
+      senderEmail: null,
+      body: doc(p(token('candidate.first_name'))),
+    }),
   ];
 
   it('reports nothing when the candidate has every value', () => {
@@ -187,8 +186,20 @@ describe('validateDraftForCandidate', () => {
       job: null,
     };
     const issues = validateDraftForCandidate(stages, ctx);
-    expect(issues.map(({ code, field, token: t, stageIndex }) => ({ code, field, token: t, stageIndex }))).toEqual([
-      { code: 'missing_token_value', field: 'subject', token: 'candidate.first_name', stageIndex: 0 },
+    expect(
+      issues.map(({ code, field, token: t, stageIndex }) => ({
+        code,
+        field,
+        token: t,
+        stageIndex,
+      })),
+    ).toEqual([
+      {
+        code: 'missing_token_value',
+        field: 'subject',
+        token: 'candidate.first_name',
+        stageIndex: 0,
+      },
       { code: 'missing_token_value', field: 'subject', token: 'job.title', stageIndex: 0 },
       { code: 'missing_token_value', field: 'body', token: 'custom.github', stageIndex: 0 },
       { code: 'missing_token_value', field: 'body', token: 'candidate.first_name', stageIndex: 1 },
