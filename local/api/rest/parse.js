@@ -14,9 +14,31 @@ import { parseError, PgrstError } from './errors.js';
  */
 
 export const FILTER_OPS = {
-  eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'like', ilike: 'ilike', match: '~', imatch: '~*',
-  is: 'is', isdistinct: 'is distinct from', in: 'in', cs: '@>', cd: '<@', ov: '&&', sl: '<<', sr: '>>', nxl: '&<', nxr: '&>', adj: '-|-',
-  fts: 'fts', plfts: 'plfts', phfts: 'phfts', wfts: 'wfts',
+  eq: '=',
+  neq: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  like: 'like',
+  ilike: 'ilike',
+  match: '~',
+  imatch: '~*',
+  is: 'is',
+  isdistinct: 'is distinct from',
+  in: 'in',
+  cs: '@>',
+  cd: '<@',
+  ov: '&&',
+  sl: '<<',
+  sr: '>>',
+  nxl: '&>',
+  nxr: '&<',
+  adj: '-|-',
+  fts: 'fts',
+  plfts: 'plfts',
+  phfts: 'phfts',
+  wfts: 'wfts',
 };
 const QUANTIFIABLE = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch']);
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max']);
@@ -46,7 +68,10 @@ class Cursor {
   /** @param {string} expected @returns {never} */
   fail(expected) {
     const near = this.s.slice(this.i, this.i + 20);
-    throw parseError(`"failed to parse ${this.what} (${this.s})" (line 1, column ${this.i + 1})`, `unexpected ${near ? `"${near[0]}"` : 'end of input'} expecting ${expected}`);
+    throw parseError(
+      `"failed to parse ${this.what} (${this.s})" (line 1, column ${this.i + 1})`,
+      `unexpected ${near ? `"${near[0]}"` : 'end of input'} expecting ${expected}`,
+    );
   }
 }
 
@@ -59,7 +84,7 @@ function readIdent(c) {
   while (!c.done) {
     const ch = c.peek();
     if (ch === '-' && c.s[c.i + 1] === '>') break;
-    if (/[\p{L}\p{N}_$ \-]/u.test(ch)) c.i++;
+    if (/[\p{L}\p{N}_$ -]/u.test(ch)) c.i++;
     else break;
   }
   const name = c.s.slice(start, c.i);
@@ -174,7 +199,8 @@ function readSelectItem(c, depth) {
   if (spread) c.fail('"(" after a spread relationship');
   if (c.peek() === '.') {
     const m = /^\.(\w+)\(\)/.exec(c.s.slice(c.i));
-    if (m && AGGREGATES.has(m[1] ?? '')) throw new PgrstError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+    if (m && AGGREGATES.has(m[1] ?? ''))
+      throw new PgrstError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
     c.fail('"," or end of input');
   }
   const cast = readCast(c);
@@ -230,7 +256,10 @@ export function parseOpValue(text, inTree = false) {
   }
   const m = /^([a-z]+)(?:\(([A-Za-z_][A-Za-z0-9_]*)\))?\./.exec(rest);
   if (!m || !Object.hasOwn(FILTER_OPS, m[1] ?? '')) {
-    throw parseError(`"failed to parse filter (${text})" (line 1, column 1)`, 'unknown operator or missing "." after it');
+    throw parseError(
+      `"failed to parse filter (${text})" (line 1, column 1)`,
+      'unknown operator or missing "." after it',
+    );
   }
   const op = /** @type {string} */ (m[1]);
   const mod = m[2] ?? null;
@@ -240,16 +269,24 @@ export function parseOpValue(text, inTree = false) {
   if (mod) {
     if ((mod === 'any' || mod === 'all') && QUANTIFIABLE.has(op)) quant = mod;
     else if (['fts', 'plfts', 'phfts', 'wfts'].includes(op)) config = mod;
-    else throw parseError(`"failed to parse filter (${text})" (line 1, column ${op.length + 2})`, `unexpected modifier "${mod}"`);
+    else
+      throw parseError(
+        `"failed to parse filter (${text})" (line 1, column ${op.length + 2})`,
+        `unexpected modifier "${mod}"`,
+      );
   }
-  if (inTree && value.length >= 2 && value.startsWith('"') && value.endsWith('"') && op !== 'in') value = unquote(value);
+  if (inTree && value.length >= 2 && value.startsWith('"') && value.endsWith('"') && op !== 'in')
+    value = unquote(value);
   if (op === 'in' || quant) {
     return { op, negate, quant, config, value: parseList(value, text, op === 'in' ? '(' : '{') };
   }
   if (op === 'is') {
     const v = value.toLowerCase();
     if (!['null', 'not_null', 'true', 'false', 'unknown'].includes(v)) {
-      throw parseError(`"failed to parse filter (${text})" (line 1, column 4)`, 'expecting null, not_null, true, false or unknown');
+      throw parseError(
+        `"failed to parse filter (${text})" (line 1, column 4)`,
+        'expecting null, not_null, true, false or unknown',
+      );
     }
     return { op, negate, quant, config, value: v };
   }
@@ -266,7 +303,10 @@ function unquote(v) {
 function parseList(v, original, open) {
   const close = open === '(' ? ')' : '}';
   if (!v.startsWith(open) || !v.endsWith(close)) {
-    throw parseError(`"failed to parse filter (${original})" (line 1, column 1)`, `expecting "${open}" list "${close}"`);
+    throw parseError(
+      `"failed to parse filter (${original})" (line 1, column 1)`,
+      `expecting "${open}" list "${close}"`,
+    );
   }
   const inner = v.slice(1, -1);
   if (inner === '') return [];
@@ -285,7 +325,8 @@ function parseList(v, original, open) {
       if (j >= inner.length) throw parseError(`"failed to parse filter (${original})"`, 'unterminated quoted value');
       out.push(item);
       i = j + 1;
-      if (i < inner.length && inner[i] !== ',') throw parseError(`"failed to parse filter (${original})"`, 'expecting "," after a quoted value');
+      if (i < inner.length && inner[i] !== ',')
+        throw parseError(`"failed to parse filter (${original})"`, 'expecting "," after a quoted value');
       i++;
     } else {
       let j = inner.indexOf(',', i);
@@ -314,13 +355,15 @@ export function splitTopLevel(s, what) {
     else if (ch === '(' || ch === '{' || ch === '[') depth++;
     else if (ch === ')' || ch === '}' || ch === ']') {
       depth--;
-      if (depth < 0) throw parseError(`"failed to parse ${what} (${s})" (line 1, column ${i + 1})`, 'unbalanced parentheses');
+      if (depth < 0)
+        throw parseError(`"failed to parse ${what} (${s})" (line 1, column ${i + 1})`, 'unbalanced parentheses');
     } else if (ch === ',' && depth === 0) {
       out.push(s.slice(start, i));
       start = i + 1;
     }
   }
-  if (quoted || depth !== 0) throw parseError(`"failed to parse ${what} (${s})"`, quoted ? 'unterminated quote' : 'unbalanced parentheses');
+  if (quoted || depth !== 0)
+    throw parseError(`"failed to parse ${what} (${s})"`, quoted ? 'unterminated quote' : 'unbalanced parentheses');
   out.push(s.slice(start));
   return out;
 }
@@ -384,6 +427,7 @@ export function parseOrder(text) {
 
 /** @param {string} name @param {string} v */
 export function parseNonNegInt(name, v) {
-  if (!/^\d{1,15}$/.test(v)) throw parseError(`"failed to parse ${name} (${v})" (line 1, column 1)`, 'expecting a non-negative integer');
+  if (!/^\d{1,15}$/.test(v))
+    throw parseError(`"failed to parse ${name} (${v})" (line 1, column 1)`, 'expecting a non-negative integer');
   return Number(v);
 }

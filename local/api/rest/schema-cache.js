@@ -103,7 +103,12 @@ export async function loadSchemaCache(db) {
     inputIdx.forEach((i, pos) => {
       args.push({ name: names[i] ?? '', type: types[i], hasDefault: pos >= row.nargs - row.ndefaults });
     });
-    const returnKind = row.returnType === 'void' ? 'void' : row.typtype === 'c' || (row.returnType === 'record' && outColumns.length) ? 'composite' : 'scalar';
+    const returnKind =
+      row.returnType === 'void'
+        ? 'void'
+        : row.typtype === 'c' || (row.returnType === 'record' && outColumns.length)
+          ? 'composite'
+          : 'scalar';
     /** @type {Func} */
     const fn = {
       schema: row.schema,

@@ -1,0 +1,221 @@
+// /rest/v1/rpc/<fn>: calling functions as PostgREST does. Arguments are matched by name
+// (overloads resolved by the set of names given), converted from one bound JSON object by
+// json_to_record, and results shaped by the return type: scalar → bare JSON, composite →
+// object, SETOF/TABLE → array that select/filters/order/limit apply to, void → 204.
+import { PgrstError } from './errors.js';
+import { buildTree, applyQuery, renderRead } from './read.js';
+import { parseJsonBody } from './write.js';
+import { formatBody, rangeStatus, singleError, send } from './respond.js';
+import { Params, q } from './sql.js';
+import { readBody } from './body.js';
+import { inTransaction } from './tx.js';
+import { qualifiedKey } from './schema-cache.js';
+import { MAX_ROWS } from './table.js';
+import { parseNonNegInt } from './parse.js';
+
+const RESERVED = new Set([
+  'select',
+  'order',
+  'limit',
+  'offset',
+  'or',
+  'and',
+  'not.or',
+  'not.and',
+  'columns',
+  'on_conflict',
+]);
+const isJsonType = (/** @type {string} */ t) => t === 'json' || t === 'jsonb';
+
+/** @param {import('./schema-cache.js').Func} f */
+const signature = (f) =>
+  `${f.schema}.${f.name}(${f.args.map((a) => `${a.name || ''}${a.name ? ' => ' : ''}${a.type}`).join(', ')})`;
+
+/**
+ * @param {import('./schema-cache.js').Func[]} candidates @param {string[]} names provided argument names
+ * @param {boolean} objectBody whether a JSON object body was posted (may go whole to a json param)
+ */
+function choose(candidates, names, objectBody) {
+  const byNames = candidates.filter((f) => {
+    if (f.args.some((a) => !a.name)) return false;
+    if (!names.every((n) => f.args.some((a) => a.name === n))) return false;
+    return f.args.every((a) => a.hasDefault || names.includes(a.name));
+  });
+  if (byNames.length) return byNames;
+  if (objectBody)
+    return candidates.filter((f) => f.args.length === 1 && !f.args[0]?.name && isJsonType(f.args[0]?.type ?? ''));
+  return [];
+}
+
+/** @param {any} rc @param {string} fnName */
+export async function handleRpc(rc, fnName) {
+  const { req, res, url, prefer, accept, txBase, pool, cache, schema } = rc;
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+    throw new PgrstError(405, 'PGRST101', 'Only GET, POST or HEAD requests are allowed for RPC');
+  }
+  const candidates = cache.funcs.get(qualifiedKey(schema, fnName)) ?? [];
+  /** @type {Record<string, unknown>} */
+  let args = {};
+  /** @type {unknown} */
+  let rawBody = null;
+  const entries = /** @type {[string, string][]} */ ([...url.searchParams.entries()]);
+  const argNames = new Set(
+    candidates.flatMap((/** @type {import('./schema-cache.js').Func} */ f) => f.args.map((a) => a.name)),
+  );
+  /** @type {[string, string][]} */
+  let rest = entries;
+  if (method === 'POST') {
+    const buf = await readBody(req);
+    rawBody = buf.length ? parseJsonBody(buf) : {};
+    if (rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody))
+      args = /** @type {Record<string, unknown>} */ (rawBody);
+  } else {
+    rest = [];
+    for (const [k, v] of entries) {
+      if (!RESERVED.has(k) && argNames.has(k)) {
+        if (Object.hasOwn(args, k)) throw new PgrstError(400, 'PGRST100', `Argument '${k}' given more than once`);
+        args[k] = v;
+      } else rest.push([k, v]);
+    }
+  }
+  // Results that are not sets of rows cannot be filtered, so (as PostgREST does) every other
+  // parameter counts as an argument: an unknown one then fails to match any function.
+  if (
+    method !== 'POST' &&
+    candidates.every((/** @type {import('./schema-cache.js').Func} */ f) => f.returnKind !== 'composite')
+  ) {
+    rest = rest.filter(([k, v]) => {
+      if (RESERVED.has(k) || k === 'limit' || k === 'offset') return true;
+      args[k] = v;
+      return false;
+    });
+  }
+  const names = Object.keys(args);
+  const objectBody = method === 'POST' && rawBody !== null && typeof rawBody === 'object';
+  const matches = choose(candidates, names, objectBody);
+  if (matches.length === 0) {
+    const params = names.length ? `with parameters ${names.join(', ')}` : 'without parameters';
+    throw new PgrstError(
+      404,
+      'PGRST202',
+      `Could not find the function ${schema}.${fnName}${names.length ? `(${names.join(', ')})` : ''} in the schema cache`,
+      `Searched for the function ${schema}.${fnName} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+      candidates.length ? `Perhaps you meant to call the function ${signature(candidates[0])}` : null,
+    );
+  }
+  if (matches.length > 1) {
+    throw new PgrstError(
+      300,
+      'PGRST203',
+      `Could not choose the best candidate function between: ${matches.map(signature).join(', ')}`,
+      null,
+      'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+    );
+  }
+  const fn = /** @type {import('./schema-cache.js').Func} */ (matches[0]);
+  const params = new Params();
+  const fnSql = `${q(fn.schema)}.${q(fn.name)}`;
+  let from;
+  if (fn.args.length === 1 && !fn.args[0]?.name) {
+    from = `${fnSql}(${params.add(JSON.stringify(rawBody))}::${fn.args[0]?.type})`;
+  } else if (names.length) {
+    const defs = names
+      .map(
+        (n) => `${q(n)} ${/** @type {import('./schema-cache.js').FuncArg} */ (fn.args.find((a) => a.name === n)).type}`,
+      )
+      .join(', ');
+    const call = names.map((n) => `${q(n)} := "pgrst_args".${q(n)}`).join(', ');
+    from = `${fnSql}(${call})`;
+    from = `json_to_record(${params.add(JSON.stringify(args))}::json) as "pgrst_args"(${defs}), lateral ${from}`;
+  } else from = `${fnSql}()`;
+  const readOnly = method !== 'POST' || fn.volatility !== 'v';
+  const txr = { ...txBase, readOnly };
+
+  if (fn.returnKind === 'void' || fn.returnKind === 'scalar') {
+    const extra = rest.find(([k]) => k !== 'select' && !(fn.returnsSet && (k === 'limit' || k === 'offset')));
+    if (extra)
+      throw new PgrstError(
+        400,
+        'PGRST100',
+        `'${extra[0]}' cannot filter the result of ${schema}.${fnName}, which is not a set of rows`,
+      );
+    const lim = url.searchParams.get('limit');
+    const off = url.searchParams.get('offset');
+    const limit = lim === null ? MAX_ROWS : Math.min(parseNonNegInt('limit', lim), MAX_ROWS);
+    const offset = off === null ? 0 : parseNonNegInt('offset', off);
+    const sql =
+      fn.returnKind === 'void'
+        ? `select null::text as body, count(*) as n from ${from} as "pgrst_f"`
+        : fn.returnsSet
+          ? `select coalesce(json_agg("pgrst_p"."v"), '[]')::text as body, count(*) as n from (select "pgrst_f"."v" from ${from} as "pgrst_f"("v") limit ${params.add(limit)}::bigint offset ${params.add(offset)}::bigint) as "pgrst_p"`
+          : `select to_json("pgrst_f"."v")::text as body, 1 as n from ${from} as "pgrst_f"("v")`;
+    const row = await inTransaction(pool, txr, async (client) => ({
+      value: (await client.query(sql, params.values)).rows[0],
+    }));
+    if (fn.returnKind === 'void') return send(res, 204, {}, null);
+    if (fn.returnsSet) {
+      const n = Number(row.n);
+      const b = formatBody(row.body, n, accept);
+      const { status, contentRange } = rangeStatus(offset, n, null);
+      return send(res, status, { 'Content-Type': b.type, 'Content-Range': contentRange }, b.text, method === 'HEAD');
+    }
+    if (accept === 'csv')
+      return send(
+        res,
+        200,
+        { 'Content-Type': 'text/csv; charset=utf-8' },
+        String(JSON.parse(row.body) ?? ''),
+        method === 'HEAD',
+      );
+    return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, row.body ?? 'null', method === 'HEAD');
+  }
+
+  // Composite results are read like a table, so select/filters/order/embeds apply.
+  const table = fn.returnTable ? cache.tables.get(qualifiedKey(fn.returnTable.schema, fn.returnTable.name)) : null;
+  const shape = table ?? {
+    schema: fn.schema,
+    name: fn.name,
+    kind: 'f',
+    columns: new Map(
+      fn.outColumns.map((c) => [
+        c.name,
+        {
+          name: c.name,
+          type: c.type,
+          typeOid: 0,
+          nullable: true,
+          hasDefault: false,
+          defaultExpr: null,
+          generated: false,
+        },
+      ]),
+    ),
+    columnList: fn.outColumns.map((c) => c.name),
+    pk: [],
+    uniques: [],
+    insertable: false,
+  };
+  const root = buildTree(cache, shape, url.searchParams.get('select') ?? '*');
+  applyQuery(
+    root,
+    rest.filter(([k]) => k !== 'select'),
+  );
+  const offset = root.offset;
+  const limit = root.limit === null ? MAX_ROWS : Math.min(root.limit, MAX_ROWS);
+  const source = `(select "pgrst_f".* from ${from} as "pgrst_f")`;
+  const sql = renderRead(params, root, source, { limit, offset, count: prefer.count !== null });
+  const row = await inTransaction(pool, txr, async (client) => {
+    const r = (await client.query(sql, params.values)).rows[0];
+    if (accept === 'object' && Number(r.page_total) !== 1) throw singleError(Number(r.page_total));
+    return { value: r, rollback: prefer.tx === 'rollback' };
+  });
+  const n = Number(row.page_total);
+  if (!fn.returnsSet) {
+    const text = n === 0 ? 'null' : row.body.slice(1, -1).trim();
+    return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, text, method === 'HEAD');
+  }
+  const { status, contentRange } = rangeStatus(offset, n, row.total === null ? null : Number(row.total));
+  const b = formatBody(row.body, n, accept);
+  return send(res, status, { 'Content-Type': b.type, 'Content-Range': contentRange }, b.text, method === 'HEAD');
+}
