@@ -2,10 +2,30 @@
 import { startStack } from './lib/stack.js';
 import { statusObject } from './lib/config.js';
 import { DEMO_LOGINS } from './demo-logins.js';
+import net from 'node:net';
+
+/** @param {string} host @param {number} port @returns {Promise<boolean>} */
+function portInUse(host, port) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
 
 /** @param {import('./lib/config.js').StackConfig} config @param {{ fresh: boolean, app: boolean }} opts */
 export async function runDev(config, opts) {
   const log = (/** @type {string} */ s) => process.stderr.write(s + '\n');
+  if (await portInUse(config.host, config.apiPort)) {
+    const s = statusObject(config);
+    log(`Outreach Sequences is already running (API ${s.API_URL}, app ${s.APP_URL}).`);
+    log('Stop that one with Ctrl-C first, or set API_PORT/DB_PORT/MAIL_PORT/APP_PORT and STACK_DATA_DIR for a second stack.');
+    process.exitCode = 1;
+    return;
+  }
   log(opts.fresh ? 'Resetting the local database…' : 'Starting the local stack…');
   const stack = await startStack(config, { fresh: opts.fresh, log });
   /** @type {{ close(): Promise<void> } | null} */

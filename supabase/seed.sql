@@ -147,17 +147,23 @@ from generate_series(201, 220) i;
 
 -- A paragraph-per-line ProseMirror document where {{key}} becomes a token node.
 create function pg_temp.pm(src text) returns jsonb language sql immutable as $$
-  select jsonb_build_object('type', 'doc', 'content', coalesce(jsonb_agg(para order by pn), '[]'::jsonb))
-  from (
-    select pn, case when line = '' then jsonb_build_object('type', 'paragraph')
-      else jsonb_build_object('type', 'paragraph', 'content', (
-        select jsonb_agg(case when k % 2 = 0 then jsonb_build_object('type', 'token', 'attrs', jsonb_build_object('key', part))
-                              else jsonb_build_object('type', 'text', 'text', part) end order by k)
+  -- Blank lines separate paragraphs; a single line break inside one is a hard break.
+  select jsonb_build_object('type', 'doc', 'content', coalesce(jsonb_agg(
+    jsonb_build_object('type', 'paragraph', 'content', (
+      select jsonb_agg(node order by ln, k)
+      from unnest(string_to_array(para, E'\n')) with ordinality as l (line, ln),
+      lateral (
+        select k, case when k % 2 = 0 then jsonb_build_object('type', 'token', 'attrs', jsonb_build_object('key', part))
+                       else jsonb_build_object('type', 'text', 'text', part) end as node
         from unnest(string_to_array(regexp_replace(line, '\{\{([a-z_.]+)\}\}', E'\x01\\1\x01', 'g'), E'\x01'))
-             with ordinality as p (part, k)
-        where part <> '')) end as para
-    from unnest(string_to_array(src, E'\n')) with ordinality as l (line, pn)
-  ) paras
+             with ordinality as t (part, k)
+        where part <> ''
+        union all
+        select 1000000, jsonb_build_object('type', 'hardBreak')
+        where ln < array_length(string_to_array(para, E'\n'), 1)
+      ) nodes
+    )) order by pn), '[]'::jsonb))
+  from unnest(string_to_array(src, E'\n\n')) with ordinality as p (para, pn)
 $$;
 
 insert into public.sequences (id, organization_id, owner_id, title, access, job_id, include_unsubscribe_link, auto_archive_after_days) values
@@ -224,6 +230,10 @@ select s::uuid, p, t::public.stage_type, d, 0, w::jsonb, subj, pg_temp.pm(body),
    'Re: Account Executive at Globex',
    E'Hi {{candidate.first_name}}, following up on my last email. {{sender.name}}', 'reply')
 ) as v (s, p, t, d, w, subj, body, tm);
+
+-- Every email goes out from its sequence's creator; LinkedIn stages prompt the creator.
+update public.sequence_stages st set sender_user_id = s.owner_id
+from public.sequences s where s.id = st.sequence_id and st.sender_user_id is null;
 
 -- Hannah shared her personal sequence's link with the recruiter.
 insert into public.sequence_link_grants (sequence_id, user_id)
