@@ -9,12 +9,7 @@ import { DEFAULT_LLM_TIMEOUT_MS, createLlmClassifier } from './llm.ts';
 import { createRuleClassifier } from './rules.ts';
 import type { ReplyClassifier } from './types.ts';
 
-export type {
-  Classification,
-  ClassifyInput,
-  ReplyClassifier,
-  ReplyLabel,
-} from './types.ts';
+export type { Classification, ClassifyInput, ReplyClassifier, ReplyLabel } from './types.ts';
 export { REPLY_LABELS, isReplyLabel } from './types.ts';
 export { createRuleClassifier, classifyWithRules } from './rules.ts';
 export { createLlmClassifier, parseJsonContent, DEFAULT_LLM_TIMEOUT_MS, type LlmClassifierOptions } from './llm.ts';

@@ -35,7 +35,11 @@ export const DATASET_RECEIVED_AT = '2026-12-10T09:00:00Z';
 const RE = 'Re: Senior Backend Engineer at Northwind';
 
 const interested: Omit<LabelledReply, 'label'>[] = [
-  { id: 'int-01', subject: RE, text: "Hi Sam, thanks for reaching out! I'd be happy to chat. Does Thursday afternoon work?" },
+  {
+    id: 'int-01',
+    subject: RE,
+    text: "Hi Sam, thanks for reaching out! I'd be happy to chat. Does Thursday afternoon work?",
+  },
   { id: 'int-02', subject: RE, text: 'Yes' },
   { id: 'int-03', subject: RE, text: 'Sure, send me the JD.' },
   { id: 'int-04', subject: RE, text: "Sounds interesting. What's the salary range?" },
@@ -560,24 +564,84 @@ ahmed.khan@fabrikam.example`,
 
 // Held-out replies: written after tuning; misses here were left as they are.
 const holdout: LabelledReply[] = [
-  { id: 'hold-01', subject: RE, label: 'interested', text: 'This could be exactly what I was hoping for. Can you tell me who the hiring manager is?' },
-  { id: 'hold-02', subject: RE, label: 'interested', text: "Keen to learn about it. I'll be honest, I'd need at least 150k base." },
+  {
+    id: 'hold-01',
+    subject: RE,
+    label: 'interested',
+    text: 'This could be exactly what I was hoping for. Can you tell me who the hiring manager is?',
+  },
+  {
+    id: 'hold-02',
+    subject: RE,
+    label: 'interested',
+    text: "Keen to learn about it. I'll be honest, I'd need at least 150k base.",
+  },
   { id: 'hold-03', subject: RE, label: 'interested', text: 'Sure, Friday at 11 works for me.' },
-  { id: 'hold-04', subject: RE, label: 'interested', text: "Ja, gerne. Schicken Sie mir bitte die Stellenbeschreibung." },
-  { id: 'hold-05', subject: RE, label: 'interested', text: "Hi! Funny timing, my team just got reorganised. I'm listening." },
-  { id: 'hold-06', subject: RE, label: 'interested', text: 'Do you have a job posting link I can look at before we talk?' },
+  {
+    id: 'hold-04',
+    subject: RE,
+    label: 'interested',
+    text: 'Ja, gerne. Schicken Sie mir bitte die Stellenbeschreibung.',
+  },
+  {
+    id: 'hold-05',
+    subject: RE,
+    label: 'interested',
+    text: "Hi! Funny timing, my team just got reorganised. I'm listening.",
+  },
+  {
+    id: 'hold-06',
+    subject: RE,
+    label: 'interested',
+    text: 'Do you have a job posting link I can look at before we talk?',
+  },
   { id: 'hold-07', subject: RE, label: 'interested', text: 'Sí, me gustaría hablar. ¿Es remoto?' },
-  { id: 'hold-08', subject: RE, label: 'interested', text: "Go on then, what's the catch? 😄 Happy to jump on a call." },
+  {
+    id: 'hold-08',
+    subject: RE,
+    label: 'interested',
+    text: "Go on then, what's the catch? 😄 Happy to jump on a call.",
+  },
   { id: 'hold-09', subject: RE, label: 'not_interested', text: "I'll stay where I am, thanks." },
-  { id: 'hold-10', subject: RE, label: 'not_interested', text: "I'm very happy at my current company and have no plans to leave." },
+  {
+    id: 'hold-10',
+    subject: RE,
+    label: 'not_interested',
+    text: "I'm very happy at my current company and have no plans to leave.",
+  },
   { id: 'hold-11', subject: RE, label: 'not_interested', text: 'Please do not email me again.' },
-  { id: 'hold-12', subject: RE, label: 'not_interested', text: 'Thanks but backend is not really my focus any more, I moved into management.' },
+  {
+    id: 'hold-12',
+    subject: RE,
+    label: 'not_interested',
+    text: 'Thanks but backend is not really my focus any more, I moved into management.',
+  },
   { id: 'hold-13', subject: RE, label: 'not_interested', text: 'Non merci, je suis bien dans mon poste actuel.' },
-  { id: 'hold-14', subject: RE, label: 'not_interested', text: 'Gracias por pensar en mí, pero estoy muy contento en mi empresa.' },
-  { id: 'hold-15', subject: RE, label: 'not_interested', text: 'Danke, aber ich habe gerade erst eine neue Stelle angetreten.' },
-  { id: 'hold-16', subject: RE, label: 'not_interested', text: 'I get a dozen of these a week. Not interested in Northwind.' },
+  {
+    id: 'hold-14',
+    subject: RE,
+    label: 'not_interested',
+    text: 'Gracias por pensar en mí, pero estoy muy contento en mi empresa.',
+  },
+  {
+    id: 'hold-15',
+    subject: RE,
+    label: 'not_interested',
+    text: 'Danke, aber ich habe gerade erst eine neue Stelle angetreten.',
+  },
+  {
+    id: 'hold-16',
+    subject: RE,
+    label: 'not_interested',
+    text: 'I get a dozen of these a week. Not interested in Northwind.',
+  },
   { id: 'hold-17', subject: RE, label: 'not_interested', text: 'Reach out next year maybe, I just got promoted.' },
-  { id: 'hold-18', subject: RE, label: 'not_interested', text: "I'm not the one you want, but my former teammate Lea might be — lea@example.com" },
+  {
+    id: 'hold-18',
+    subject: RE,
+    label: 'not_interested',
+    text: "I'm not the one you want, but my former teammate Lea might be — lea@example.com",
+  },
   {
     id: 'hold-19',
     subject: 'Automatic reply: Senior Backend Engineer at Northwind',
@@ -620,7 +684,12 @@ const holdout: LabelledReply[] = [
   { id: 'hold-27', subject: RE, label: 'other', text: 'ok' },
   { id: 'hold-28', subject: RE, label: 'other', text: 'Sent from my iPhone' },
   { id: 'hold-29', subject: RE, label: 'other', text: 'Looping in my assistant Karen, who manages my calendar.' },
-  { id: 'hold-30', subject: RE, label: 'not_interested', text: "No chance, I'm on garden leave with a non-compete for a year." },
+  {
+    id: 'hold-30',
+    subject: RE,
+    label: 'not_interested',
+    text: "No chance, I'm on garden leave with a non-compete for a year.",
+  },
 ];
 
 function labelled(label: ReplyLabel, items: Omit<LabelledReply, 'label'>[]): LabelledReply[] {

@@ -46,9 +46,7 @@ export function compareYmd(a: Ymd, b: Ymd): number {
 }
 
 export function daysBetween(from: Ymd, to: Ymd): number {
-  return Math.round(
-    (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / DAY_MS,
-  );
+  return Math.round((Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / DAY_MS);
 }
 
 /** ISO weekday, Monday = 1 … Sunday = 7. */

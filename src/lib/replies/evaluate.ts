@@ -68,7 +68,16 @@ export async function evaluate(
     return { label, support, precision, recall, f1 };
   });
   const correct = REPLY_LABELS.reduce((sum, l) => sum + confusion[l][l], 0);
-  return { total: dataset.length, correct, accuracy: correct / dataset.length, perClass, confusion, mistakes, returnDates, holdout };
+  return {
+    total: dataset.length,
+    correct,
+    accuracy: correct / dataset.length,
+    perClass,
+    confusion,
+    mistakes,
+    returnDates,
+    holdout,
+  };
 }
 
 /** A plain-text report: per-class table and confusion matrix. */
@@ -81,18 +90,23 @@ export function formatEvaluation(result: Evaluation): string {
     '',
     `${'class'.padEnd(16)}${'support'.padStart(8)}${'precision'.padStart(11)}${'recall'.padStart(9)}${'F1'.padStart(9)}`,
     ...result.perClass.map(
-      (c) => `${c.label.padEnd(16)}${String(c.support).padStart(8)}${pct(c.precision).padStart(11)}${pct(c.recall).padStart(9)}${pct(c.f1).padStart(9)}`,
+      (c) =>
+        `${c.label.padEnd(16)}${String(c.support).padStart(8)}${pct(c.precision).padStart(11)}${pct(c.recall).padStart(9)}${pct(c.f1).padStart(9)}`,
     ),
     '',
     'confusion matrix (rows: expected, columns: predicted)',
     `${''.padEnd(16)}${REPLY_LABELS.map((l) => l.padStart(16)).join('')}`,
-    ...REPLY_LABELS.map((e) => `${e.padEnd(16)}${REPLY_LABELS.map((p) => String(result.confusion[e][p]).padStart(16)).join('')}`),
+    ...REPLY_LABELS.map(
+      (e) => `${e.padEnd(16)}${REPLY_LABELS.map((p) => String(result.confusion[e][p]).padStart(16)).join('')}`,
+    ),
   ];
   if (result.mistakes.length > 0) {
     lines.push('', 'misclassified:');
     for (const { item, got } of result.mistakes) {
       const text = item.text.replace(/\s+/g, ' ').slice(0, 90);
-      lines.push(`  ${item.id}${item.holdout === true ? ' (held out)' : ''} expected ${item.label}, got ${got.label} (${got.reason ?? ''}): ${text}`);
+      lines.push(
+        `  ${item.id}${item.holdout === true ? ' (held out)' : ''} expected ${item.label}, got ${got.label} (${got.reason ?? ''}): ${text}`,
+      );
     }
   }
   return lines.join('\n');

@@ -40,8 +40,7 @@ export const MAX_RETURN_DAYS_AHEAD = 366;
  * shape) or anything with a case-insensitive `get` (the Fetch `Headers`).
  */
 export type HeaderBag =
-  | { get(name: string): string | null }
-  | Readonly<Record<string, string | readonly string[] | null | undefined>>;
+  { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | null | undefined>>;
 
 export type OutOfOfficeEvidence = 'header' | 'subject' | 'body';
 
@@ -194,7 +193,12 @@ const CUES: readonly Cue[] = [
   { pattern: /\b(?:until|till|til|up to)\b(?! and including)/gi, kind: 'until', language: 'en', reach: 30 },
   { pattern: /\b(?:through|thru|up to and including)\b/gi, kind: 'through', language: 'en', reach: 12 },
   { pattern: /\bto\b/gi, kind: 'until', language: 'en', reach: 6 },
-  { pattern: /\b(?:zur[üu]ck|wieder (?:im b[üu]ro|erreichbar|da|verf[üu]gbar))(?![\p{L}])/giu, kind: 'return', language: 'de', reach: 30 },
+  {
+    pattern: /\b(?:zur[üu]ck|wieder (?:im b[üu]ro|erreichbar|da|verf[üu]gbar))(?![\p{L}])/giu,
+    kind: 'return',
+    language: 'de',
+    reach: 30,
+  },
   {
     pattern: /\bab\b/gi,
     kind: 'return',
@@ -237,7 +241,8 @@ const CUES: readonly Cue[] = [
   { pattern: /\bal\b/gi, kind: 'until', language: 'es', reach: 6 },
 ];
 
-const INCLUSIVE = /^[\s,(]*(?:inclus(?:ive|e|ivement)?|included|einschlie(?:ß|ss)lich|einschl\.|incluido|inclusive)(?![\p{L}])/u;
+const INCLUSIVE =
+  /^[\s,(]*(?:inclus(?:ive|e|ivement)?|included|einschlie(?:ß|ss)lich|einschl\.|incluido|inclusive)(?![\p{L}])/u;
 
 const CUE_PRIORITY: readonly CueKind[] = ['return', 'until', 'through', 'mention'];
 
@@ -313,7 +318,10 @@ const DATE_PATTERNS: readonly DatePattern[] = [
   },
   {
     // December 14, Dec. 14th, 2026, January the 5th
-    pattern: new RegExp(`(?<![\\p{L}])${MONTH}\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4})\\b)?`, 'giu'),
+    pattern: new RegExp(
+      `(?<![\\p{L}])${MONTH}\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4})\\b)?`,
+      'giu',
+    ),
     build: (m, received) => dated(fullYear(m[3]), MONTHS[(m[1] ?? '').toLowerCase()] ?? 0, Number(m[2]), received),
   },
   {
@@ -327,7 +335,8 @@ const DATE_PATTERNS: readonly DatePattern[] = [
     build: (_m, received) => addDays(received, 1),
   },
   {
-    pattern: /(?<![\p{L}])(?:next week|nächste(?:n)? woche|la semaine prochaine|la pr[óo]xima semana|la semana que viene)(?![\p{L}])/giu,
+    pattern:
+      /(?<![\p{L}])(?:next week|nächste(?:n)? woche|la semaine prochaine|la pr[óo]xima semana|la semana que viene)(?![\p{L}])/giu,
     build: (_m, received) => nextWeekday(received, 1),
   },
   {
@@ -425,7 +434,8 @@ export function parseReturnDate(
       if (date === null) continue;
       if (cue.confirmedBy !== undefined && !cue.confirmedBy.test(lower.slice(after + found.end))) continue;
       // "until 5 January inclusive" is the last day away, like "through".
-      const inclusive = cue.kind === 'through' || INCLUSIVE.test(lower.slice(after + found.end, after + found.end + 24));
+      const inclusive =
+        cue.kind === 'through' || INCLUSIVE.test(lower.slice(after + found.end, after + found.end + 24));
       hits.push({ kind: cue.kind, position: match.index, date: inclusive ? addDays(date, 1) : date });
     }
   }

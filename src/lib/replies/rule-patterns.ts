@@ -123,7 +123,8 @@ export const RULE_PATTERNS: readonly RulePattern[] = [
     cue: 'refers someone else',
   },
   {
-    pattern: /\bretir(?:ed|ing)\b|\bleft the (?:industry|field)\b|\bchanged careers?\b|\bno longer (?:in|working in) (?:tech|engineering|the industry|this field)\b/,
+    pattern:
+      /\bretir(?:ed|ing)\b|\bleft the (?:industry|field)\b|\bchanged careers?\b|\bno longer (?:in|working in) (?:tech|engineering|the industry|this field)\b/,
     side: 'not_interested',
     weight: 4,
     cue: 'left the field',

@@ -63,7 +63,10 @@ export function matchRules(text: string): RuleMatch[] {
   const scopes = contrastScopes(text);
   const matches: RuleMatch[] = [];
   for (const rule of RULE_PATTERNS) {
-    const global = new RegExp(rule.pattern.source, rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`);
+    const global = new RegExp(
+      rule.pattern.source,
+      rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`,
+    );
     for (let m = global.exec(text); m !== null; m = global.exec(text)) {
       if (m[0].length === 0) {
         global.lastIndex++;

@@ -67,7 +67,8 @@ describe('stripReply — quoted history', () => {
   });
 
   it('cuts a German Outlook block (Von / Gesendet / An / Betreff)', () => {
-    const text = 'Gerne!\n\nVon: Sam Lee\nGesendet: Dienstag, 8. Dezember 2026 10:02\nAn: Jonas\nBetreff: Rolle\n\nHallo Jonas';
+    const text =
+      'Gerne!\n\nVon: Sam Lee\nGesendet: Dienstag, 8. Dezember 2026 10:02\nAn: Jonas\nBetreff: Rolle\n\nHallo Jonas';
     expect(stripReply(text).visible).toBe('Gerne!');
   });
 
@@ -107,27 +108,36 @@ describe('stripReply — quoted history', () => {
 describe('stripReply — signatures', () => {
   it('cuts at the "-- " delimiter', () => {
     const out = stripReply('Send me the spec please.\n-- \nLukas Brandt\nBackend Developer');
-    expect(out).toEqual({ visible: 'Send me the spec please.', quoted: '', signature: '--\nLukas Brandt\nBackend Developer' });
+    expect(out).toEqual({
+      visible: 'Send me the spec please.',
+      quoted: '',
+      signature: '--\nLukas Brandt\nBackend Developer',
+    });
   });
 
-  it.each(['Sent from my iPhone', 'Get Outlook for iOS', 'Von meinem iPhone gesendet', 'Envoyé de mon iPhone', 'Enviado desde mi iPhone'])(
-    'cuts the mobile footer "%s"',
-    (footer) => {
-      const out = stripReply(`Yes please.\n\n${footer}`);
-      expect(out.visible).toBe('Yes please.');
-      expect(out.signature).toBe(footer);
-    },
-  );
+  it.each([
+    'Sent from my iPhone',
+    'Get Outlook for iOS',
+    'Von meinem iPhone gesendet',
+    'Envoyé de mon iPhone',
+    'Enviado desde mi iPhone',
+  ])('cuts the mobile footer "%s"', (footer) => {
+    const out = stripReply(`Yes please.\n\n${footer}`);
+    expect(out.visible).toBe('Yes please.');
+    expect(out.signature).toBe(footer);
+  });
 
   it('cuts a sign-off followed by a name block', () => {
-    const text = 'Thanks for reaching out, I am interested.\n\nBest regards,\nPriya Raman\nSenior Engineer | Contoso\n+1 555 0100';
+    const text =
+      'Thanks for reaching out, I am interested.\n\nBest regards,\nPriya Raman\nSenior Engineer | Contoso\n+1 555 0100';
     const out = stripReply(text);
     expect(out.visible).toBe('Thanks for reaching out, I am interested.');
     expect(out.signature).toBe('Best regards,\nPriya Raman\nSenior Engineer | Contoso\n+1 555 0100');
   });
 
   it('keeps a "sign-off" word that starts a sentence of the message', () => {
-    const text = 'Hi Sam\nThanks,\nbut I am not looking right now and I would rather you did not write again this year?';
+    const text =
+      'Hi Sam\nThanks,\nbut I am not looking right now and I would rather you did not write again this year?';
     expect(stripReply(text).visible).toBe(text);
   });
 
@@ -153,7 +163,17 @@ describe('stripReply — never empties a message', () => {
         fc.array(
           fc.oneof(
             fc.string(),
-            fc.constantFrom('> quoted', '-- ', 'Best,', 'Sent from my iPhone', 'From: x', 'Sent: y', 'To: z', 'On Mon wrote:', ''),
+            fc.constantFrom(
+              '> quoted',
+              '-- ',
+              'Best,',
+              'Sent from my iPhone',
+              'From: x',
+              'Sent: y',
+              'To: z',
+              'On Mon wrote:',
+              '',
+            ),
           ),
           { maxLength: 12 },
         ),
@@ -185,8 +205,10 @@ describe('HTML bodies', () => {
   });
 
   it('converts paragraphs, line breaks, nested quotes and entities', () => {
-    expect(htmlToText('<p>One &amp; two</p><p>Three<br/>four&nbsp;five &#x1F44D;</p><blockquote>a<blockquote>b</blockquote></blockquote>')).toBe(
-      'One & two\n\nThree\nfour five 👍\n\n> a\n> > b',
-    );
+    expect(
+      htmlToText(
+        '<p>One &amp; two</p><p>Three<br/>four&nbsp;five &#x1F44D;</p><blockquote>a<blockquote>b</blockquote></blockquote>',
+      ),
+    ).toBe('One & two\n\nThree\nfour five 👍\n\n> a\n> > b');
   });
 });

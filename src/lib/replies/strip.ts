@@ -68,7 +68,7 @@ function normalise(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\u00a0\u2007\u202f]/g, ' ')
-    .replace(/[\u200b\u200c\u200d\ufeff]/g, '');
+    .replace(/\u200b|\u200c|\u200d|\ufeff/g, '');
 }
 
 function joinTrimmed(lines: readonly string[]): string {
@@ -93,7 +93,8 @@ const ATTRIBUTION_VERB =
   /\b(?:wrote|writes|schrieb|a [ée]crit|escribi[óo]|ha scritto|schreef|skrev|napisał|escreveu|kirjoitti)\b/i;
 // "Jane Doe <jane@x.com> schrieb am 14.12.2026 um 10:00:" (Thunderbird, Outlook for Mac
 // in some locales) and "2026-12-14 10:00 GMT+01:00 Jane <jane@x.com>:" (older Gmail).
-const ADDRESS_ATTRIBUTION = /^\s*(?:[^<>\n]{0,80}<[^<>\s]+@[^<>\s]+>\s*(?:schrieb|wrote|a [ée]crit|escribi[óo])\b.*:|\d{4}-\d{2}-\d{2}\b.*<[^<>\s]+@[^<>\s]+>\s*:)\s*$/i;
+const ADDRESS_ATTRIBUTION =
+  /^\s*(?:[^<>\n]{0,80}<[^<>\s]+@[^<>\s]+>\s*(?:schrieb|wrote|a [ée]crit|escribi[óo])\b.*:|\d{4}-\d{2}-\d{2}\b.*<[^<>\s]+@[^<>\s]+>\s*:)\s*$/i;
 // "Jane Doe wrote:" is only trusted right above a `>` block.
 const BARE_ATTRIBUTION = /^\s*\S.{0,80}\b(?:wrote|schrieb|a [ée]crit|escribi[óo])\s*:\s*$/i;
 
@@ -122,11 +123,14 @@ function quoteHeaderLength(lines: readonly string[], index: number): number {
     return next !== -1 && isOutlookHeaderAt(lines, next) ? next - index : 0;
   }
   if (isOutlookHeaderAt(lines, index)) return 1;
-  for (let span = 1; span <= 3 && index + span <= lines.length; span++) {
-    const joined = lines
-      .slice(index, index + span)
-      .map((l) => l.trim())
-      .join(' ');
+  // Only a line that already starts like an attribution is joined with the
+  // next ones, and never across a blank line: "Dana" above "On … wrote:" is
+  // the candidate's name, not part of the header.
+  const maxSpan = ATTRIBUTION_LEAD.test(line) || /[<@]/.test(line) ? 3 : 1;
+  for (let span = 1; span <= maxSpan && index + span <= lines.length; span++) {
+    const spanned = lines.slice(index, index + span);
+    if (spanned.some((l) => l.trim() === '' || QUOTED_LINE.test(l))) break;
+    const joined = spanned.map((l) => l.trim()).join(' ');
     if (joined.length > 400) break;
     if (/:\s*$/.test(joined)) {
       if (ATTRIBUTION_LEAD.test(joined) && ATTRIBUTION_VERB.test(joined)) return span;
