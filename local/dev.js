@@ -22,7 +22,9 @@ export async function runDev(config, opts) {
   if (await portInUse(config.host, config.apiPort)) {
     const s = statusObject(config);
     log(`Outreach Sequences is already running (API ${s.API_URL}, app ${s.APP_URL}).`);
-    log('Stop that one with Ctrl-C first, or set API_PORT/DB_PORT/MAIL_PORT/APP_PORT and STACK_DATA_DIR for a second stack.');
+    log(
+      'Stop that one with Ctrl-C first, or set API_PORT/DB_PORT/MAIL_PORT/APP_PORT and STACK_DATA_DIR for a second stack.',
+    );
     process.exitCode = 1;
     return;
   }

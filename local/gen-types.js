@@ -88,7 +88,23 @@ function render(meta) {
   const ts = (/** @type {string} */ t) => {
     if (t === 'bool') return 'boolean';
     if (['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(t)) return 'number';
-    if (['bytea', 'bpchar', 'varchar', 'date', 'text', 'citext', 'time', 'timetz', 'timestamp', 'timestamptz', 'uuid', 'vector'].includes(t)) return 'string';
+    if (
+      [
+        'bytea',
+        'bpchar',
+        'varchar',
+        'date',
+        'text',
+        'citext',
+        'time',
+        'timetz',
+        'timestamp',
+        'timestamptz',
+        'uuid',
+        'vector',
+      ].includes(t)
+    )
+      return 'string';
     if (t === 'json' || t === 'jsonb') return 'Json';
     if (t === 'void') return 'undefined';
     if (t === 'record') return 'Record<string, unknown>';
@@ -107,17 +123,24 @@ function render(meta) {
   const rels = (/** @type {string} */ name) =>
     meta.relationships
       .filter((r) => r.relation === name)
-      .sort((a, b) => a.foreign_key_name.localeCompare(b.foreign_key_name) || a.referenced_relation.localeCompare(b.referenced_relation) ||
-        j(a.referenced_columns).localeCompare(j(b.referenced_columns)))
-      .map((r) => `{
+      .sort(
+        (a, b) =>
+          a.foreign_key_name.localeCompare(b.foreign_key_name) ||
+          a.referenced_relation.localeCompare(b.referenced_relation) ||
+          j(a.referenced_columns).localeCompare(j(b.referenced_columns)),
+      )
+      .map(
+        (r) => `{
         foreignKeyName: ${j(r.foreign_key_name)}
         columns: ${j(r.columns)}
         isOneToOne: ${r.is_one_to_one};referencedRelation: ${j(r.referenced_relation)}
         referencedColumns: ${j(r.referenced_columns)}
-      }`);
+      }`,
+      );
   const tables = meta.relations.filter((r) => 'rpf'.includes(r.kind)).sort(byName);
   const views = meta.relations.filter((r) => 'vm'.includes(r.kind)).sort(byName);
-  const tablesTs = tables.map((t) => `${j(t.name)}: {
+  const tablesTs = tables.map(
+    (t) => `${j(t.name)}: {
     Row: { ${rowCols(t.id)} }
     Insert: { ${(cols[t.id] ?? []).map((c) => {
       if (c.identity === 'a' || c.generated === 's') return `${j(c.name)}?: never`;
@@ -129,15 +152,20 @@ function render(meta) {
       return `${j(c.name)}?: ${ts(c.format)}${c.is_nullable ? '| null' : ''}`;
     })} }
     Relationships: [ ${rels(t.name)} ]
-  }`);
-  const viewsTs = views.map((v) => `${j(v.name)}: {
+  }`,
+  );
+  const viewsTs = views.map(
+    (v) => `${j(v.name)}: {
     Row: { ${rowCols(v.id)} }
     Relationships: [ ${rels(v.name)} ]
-  }`);
+  }`,
+  );
   // Functions PostgREST can call with named arguments (all named, or a single unnamed one).
   const fns = meta.functions
     .filter((f) => {
-      const inNames = f.modes.map((m, i) => (['i', 'b', 'v'].includes(m) ? f.names[i] ?? '' : null)).filter((n) => n !== null);
+      const inNames = f.modes
+        .map((m, i) => (['i', 'b', 'v'].includes(m) ? (f.names[i] ?? '') : null))
+        .filter((n) => n !== null);
       return !inNames.some((n) => n === '') || inNames.length === 1;
     })
     .sort((a, b) => a.name.localeCompare(b.name) || a.signature.localeCompare(b.signature));
@@ -145,17 +173,22 @@ function render(meta) {
   const grouped = new Map();
   for (const f of fns) grouped.set(f.name, [...(grouped.get(f.name) ?? []), f]);
   const fnTs = [...grouped].map(([name, group]) => {
-    const args = group.map((f) => {
-      const inArgs = f.modes.map((m, i) => ({ m, name: f.names[i] ?? '', type: f.types[i] })).filter((a) => a.m === 'i');
-      if (inArgs.length === 0) return 'Record<PropertyKey, never>';
-      const firstDefault = inArgs.length - f.n_defaults;
-      return `{ ${inArgs.map((a, i) => `${j(a.name)}${i >= firstDefault ? '?' : ''}: ${ts(a.type)}`)} }`;
-    }).join(' | ');
+    const args = group
+      .map((f) => {
+        const inArgs = f.modes
+          .map((m, i) => ({ m, name: f.names[i] ?? '', type: f.types[i] }))
+          .filter((a) => a.m === 'i');
+        if (inArgs.length === 0) return 'Record<PropertyKey, never>';
+        const firstDefault = inArgs.length - f.n_defaults;
+        return `{ ${inArgs.map((a, i) => `${j(a.name)}${i >= firstDefault ? '?' : ''}: ${ts(a.type)}`)} }`;
+      })
+      .join(' | ');
     const f = group[0];
     const tableArgs = f.modes.map((m, i) => ({ m, name: f.names[i], type: f.types[i] })).filter((a) => a.m === 't');
     let returns;
     if (tableArgs.length > 0) returns = `{ ${tableArgs.map((a) => `${j(a.name)}: ${ts(a.type)}`)} }`;
-    else if (f.return_type_relation_id && cols[f.return_type_relation_id]) returns = `{ ${rowCols(f.return_type_relation_id)} }`;
+    else if (f.return_type_relation_id && cols[f.return_type_relation_id])
+      returns = `{ ${rowCols(f.return_type_relation_id)} }`;
     else returns = ts(f.return_type);
     return `${j(name)}: { Args: ${args}
       Returns: ${returns}${f.is_set_returning_function ? '[]' : ''} }`;

@@ -34,7 +34,7 @@ beforeAll(async () => {
     ])
     .select('id,name')
     .throwOnError();
-  [ids.ann, ids.bob, ids.cy] = authors!.map((a) => a.id as number);
+  [ids.ann, ids.bob, ids.cy] = authors!.map((a) => a.id as number) as [number, number, number];
   await admin.from('rest_fx_author_profiles').insert({ author_id: ids.ann, website: 'ann.example' }).throwOnError();
   const { data: books } = await admin
     .from('rest_fx_books')
@@ -90,13 +90,18 @@ beforeAll(async () => {
     ])
     .select('id')
     .throwOnError();
-  [ids.winter, ids.summer, ids.roman, ids.hidden] = books!.map((b) => b.id as number);
+  [ids.winter, ids.summer, ids.roman, ids.hidden] = books!.map((b) => b.id as number) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const { data: tags } = await admin
     .from('rest_fx_tags')
     .insert([{ name: `${T} cold` }, { name: `${T} warm` }])
     .select('id')
     .throwOnError();
-  [ids.cold, ids.warm] = tags!.map((t) => t.id as number);
+  [ids.cold, ids.warm] = tags!.map((t) => t.id as number) as [number, number];
   await admin
     .from('rest_fx_book_tags')
     .insert([

@@ -26,16 +26,25 @@ type Row = {
 };
 
 /** A page of candidates (by name), optionally matching a search over name, email and company. */
-export async function listCandidates(search: string, page = 0): Promise<Result<{ rows: CandidateListItem[]; total: number }>> {
+export async function listCandidates(
+  search: string,
+  page = 0,
+): Promise<Result<{ rows: CandidateListItem[]; total: number }>> {
   let q = supabase
     .from('candidates')
-    .select('id, first_name, last_name, email, title, company, location, considerations(archived_at, job:jobs(title))', {
-      count: 'exact',
-    })
+    .select(
+      'id, first_name, last_name, email, title, company, location, considerations(archived_at, job:jobs(title))',
+      {
+        count: 'exact',
+      },
+    )
     .order('last_name')
     .order('first_name')
     .range(page * CANDIDATE_PAGE, page * CANDIDATE_PAGE + CANDIDATE_PAGE - 1);
-  const term = search.trim().replace(/[%_\\,()."]/g, ' ').trim();
+  const term = search
+    .trim()
+    .replace(/[%_\\,()."]/g, ' ')
+    .trim();
   if (term) {
     const like = `%${term}%`;
     q = q.or(`first_name.ilike.${like},last_name.ilike.${like},email.ilike.${like},company.ilike.${like}`);

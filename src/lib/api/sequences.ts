@@ -44,7 +44,9 @@ type ListRow = {
 export async function listSequences(filter: SequenceFilter, userId: string): Promise<Result<SequenceListItem[]>> {
   let q = supabase
     .from('sequences')
-    .select('id, title, access, owner_id, updated_at, owner:members!sequences_owner_id_organization_id_fkey(display_name), job:jobs!sequences_job_id_organization_id_fkey(id, title), stages:sequence_stages(count)')
+    .select(
+      'id, title, access, owner_id, updated_at, owner:members!sequences_owner_id_organization_id_fkey(display_name), job:jobs!sequences_job_id_organization_id_fkey(id, title), stages:sequence_stages(count)',
+    )
     .is('archived_at', null)
     .order('updated_at', { ascending: false })
     .limit(LIST_LIMIT);
@@ -198,7 +200,11 @@ export async function enrollmentCounts(sequenceId: string): Promise<Result<Pipel
   const statuses: EnrollmentStatus[] = ['draft', 'running', 'paused', 'completed', 'cancelled'];
   const results = await Promise.all(
     statuses.map((s) =>
-      supabase.from('enrollments').select('id', { count: 'exact', head: true }).eq('sequence_id', sequenceId).eq('status', s),
+      supabase
+        .from('enrollments')
+        .select('id', { count: 'exact', head: true })
+        .eq('sequence_id', sequenceId)
+        .eq('status', s),
     ),
   );
   const counts = {} as PipelineCounts;
@@ -232,4 +238,25 @@ export async function homeSummary(userId: string): Promise<Result<HomeSummary>> 
     inProgress: running.count ?? 0,
     replied: replied.count ?? 0,
   });
+}
+
+/**
+ * Presents a personal sequence's direct-link secret; the database records a lasting grant for
+ * elevated users. Resolves to false when the link is wrong or does not give this user access.
+ */
+export async function redeemLink(sequenceId: string, secret: string): Promise<Result<boolean>> {
+  const { data, error } = await supabase.rpc('redeem_sequence_link', { sequence_id: sequenceId, secret });
+  if (error) return fail(error, 'Could not open the link.');
+  return ok(data === true);
+}
+
+/** The direct-link secret of a sequence the user may see (creators share it for personal sequences). */
+export async function directLinkSecret(sequenceId: string): Promise<Result<string | null>> {
+  const { data, error } = await supabase
+    .from('sequences')
+    .select('direct_link_secret')
+    .eq('id', sequenceId)
+    .maybeSingle();
+  if (error) return fail(error, 'Could not load the link.');
+  return ok(data?.direct_link_secret ?? null);
 }

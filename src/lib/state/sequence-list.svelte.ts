@@ -1,6 +1,12 @@
 // The Sourcing → Sequences list: filters, the rows the database lets the user see, and the
 // jobs to filter by. Loading is debounced on typing so a search does not fire per keystroke.
-import { listJobs, listSequences, type JobOption, type SequenceFilter, type SequenceListItem } from '$lib/api/sequences';
+import {
+  listJobs,
+  listSequences,
+  type JobOption,
+  type SequenceFilter,
+  type SequenceListItem,
+} from '$lib/api/sequences';
 
 const SEARCH_DEBOUNCE_MS = 200;
 

@@ -1,7 +1,15 @@
 // One sequence's page: the template as stored, what would block enrolment (the same validation
 // the editor and the sending function use), when each stage would send if a candidate were
 // enrolled now, and how many enrolments are in each status.
-import { enrollmentCounts, getSequence, type PipelineCounts, type SequenceDetail, type StageRow } from '$lib/api/sequences';
+import {
+  directLinkSecret,
+  enrollmentCounts,
+  getSequence,
+  redeemLink,
+  type PipelineCounts,
+  type SequenceDetail,
+  type StageRow,
+} from '$lib/api/sequences';
 import {
   previewSchedule,
   renderStage,
@@ -89,21 +97,44 @@ export class SequencePageState {
 
   preview(stage: StageRow): { subject: string; html: string } {
     try {
-      const r = renderStage({ subject: stage.subject, body: (stage.body as DocNode | null) ?? EMPTY_DOC }, {
-        ...PREVIEW_CONTEXT,
-        sender: stage.sender
-          ? { name: stage.sender.name, title: stage.sender.title, signature: stage.sender.signature }
-          : PREVIEW_CONTEXT.sender,
-      });
+      const r = renderStage(
+        { subject: stage.subject, body: (stage.body as DocNode | null) ?? EMPTY_DOC },
+        {
+          ...PREVIEW_CONTEXT,
+          sender: stage.sender
+            ? { name: stage.sender.name, title: stage.sender.title, signature: stage.sender.signature }
+            : PREVIEW_CONTEXT.sender,
+        },
+      );
       return { subject: r.subject, html: r.html };
     } catch {
       return { subject: stage.subject, html: '' };
     }
   }
 
-  async load(id: string): Promise<void> {
+  /** Set when the page was opened with a direct link that does not grant access. */
+  #linkRefused = $state(false);
+  get linkRefused(): boolean {
+    return this.#linkRefused;
+  }
+
+  /** The shareable direct link of a personal sequence, for its creator. */
+  async directLink(origin: string): Promise<string | null> {
+    const s = this.#sequence;
+    if (!s) return null;
+    const r = await directLinkSecret(s.id);
+    return r.ok && r.data ? `${origin}/sequences/${s.id}?key=${encodeURIComponent(r.data)}` : null;
+  }
+
+  /** Loads the sequence; `key` is a direct-link secret from a shared URL, presented first. */
+  async load(id: string, key: string | null = null): Promise<void> {
     this.#status = 'loading';
     this.#now = new Date();
+    this.#linkRefused = false;
+    if (key) {
+      const r = await redeemLink(id, key);
+      this.#linkRefused = !r.ok || !r.data;
+    }
     const [seq, counts] = await Promise.all([getSequence(id), enrollmentCounts(id)]);
     if (!seq.ok) {
       this.#status = 'error';

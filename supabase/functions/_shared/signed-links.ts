@@ -22,7 +22,10 @@ const keyCache = new Map<string, Promise<CryptoKey>>();
 function importKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     keyCache.set(secret, key);
   }
   return key;
@@ -66,7 +69,9 @@ export async function verifyLink(token: string, kind: LinkKind, secret: string):
   if (!body || !sigText || extra !== undefined) return null;
   const sig = fromBase64Url(sigText);
   if (!sig || sig.length !== SIG_BYTES) return null;
-  const expected = new Uint8Array(await crypto.subtle.sign('HMAC', await importKey(secret), encoder.encode(body))).slice(0, SIG_BYTES);
+  const expected = new Uint8Array(
+    await crypto.subtle.sign('HMAC', await importKey(secret), encoder.encode(body)),
+  ).slice(0, SIG_BYTES);
   let diff = 0;
   for (let i = 0; i < SIG_BYTES; i++) diff |= (expected[i] ?? 0) ^ (sig[i] ?? 0);
   if (diff !== 0) return null;
