@@ -63,7 +63,10 @@ export async function startApi(config, opts = {}) {
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
-    if (cors(req, res)) return;
+    // Edge functions answer CORS (preflights included) themselves on Supabase; adding it here
+    // would hide a function that forgets to.
+    const isFunctions = url === '/functions/v1' || url.startsWith('/functions/v1/') || url.startsWith('/functions/v1?');
+    if (!isFunctions && cors(req, res)) return;
     if (url === '/' || url.startsWith('/health')) return sendJson(res, 200, { status: 'ok' });
     for (const [prefix, part] of parts) {
       if (url === prefix || url.startsWith(prefix + '/') || url.startsWith(prefix + '?')) {

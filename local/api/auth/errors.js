@@ -17,6 +17,8 @@ export class AuthError extends Error {
     this.status = status;
     this.code = code;
     this.extra = extra ?? {};
+    /** Set when the transaction that raised this must still commit (e.g. a revocation). */
+    this.commitAnyway = false;
   }
 }
 

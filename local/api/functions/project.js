@@ -1,0 +1,128 @@
+// What the Supabase CLI reads about functions from the project: which folders are functions,
+// `[functions.<name>]` settings in config.toml (verify_jwt, enabled) and the user secrets in
+// `<functionsDir>/.env`. Parsed with small readers (no TOML/dotenv package): only the forms
+// the Supabase CLI writes are understood.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The folders whose functions are served: the project's functions folder, then any listed in
+ * STACK_EXTRA_FUNCTIONS_DIRS (colon-separated; the test runner adds tests/fixtures/functions).
+ * The first folder holding a function of a given name wins.
+ * @param {import('../../lib/config.js').StackConfig} config
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function functionDirs(config, env = process.env) {
+  const extra = (env.STACK_EXTRA_FUNCTIONS_DIRS ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((d) => path.resolve(d));
+  return [config.functionsDir, ...extra.filter((d) => d !== config.functionsDir)];
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/**
+ * @param {string[]} dirs @param {string} name
+ * @returns {{ dir: string, fnDir: string, entry: string } | null}
+ */
+export function findFunction(dirs, name) {
+  if (!NAME_RE.test(name) || name === '_shared') return null;
+  for (const dir of dirs) {
+    const fnDir = path.join(dir, name);
+    for (const file of ['index.ts', 'index.js', 'index.tsx', 'index.mjs']) {
+      const entry = path.join(fnDir, file);
+      if (fs.existsSync(entry)) return { dir, fnDir, entry };
+    }
+  }
+  return null;
+}
+
+/** @type {Map<string, { mtimeMs: number, value: Record<string, Record<string, string | boolean>> }>} */
+const tomlCache = new Map();
+
+/**
+ * `[functions.<name>]` tables of `<dirname(functionsDir)>/config.toml`, as
+ * `{ name: { verify_jwt: false, … } }`. Re-read when the file changes.
+ * @param {string} functionsDir
+ */
+export function functionSettings(functionsDir) {
+  const file = path.join(path.dirname(functionsDir), 'config.toml');
+  let stat;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return {};
+  }
+  const cached = tomlCache.get(file);
+  if (cached && cached.mtimeMs === stat.mtimeMs) return cached.value;
+  /** @type {Record<string, Record<string, string | boolean>>} */
+  const value = {};
+  /** @type {Record<string, string | boolean> | null} */
+  let current = null;
+  for (const raw of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = raw.replace(/\s+#.*$/, '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const section = /^\[([^\]]+)\]$/.exec(line);
+    if (section) {
+      const m = /^functions\.(?:"([^"]+)"|([A-Za-z0-9_-]+))$/.exec((section[1] ?? '').trim());
+      current = m ? (value[/** @type {string} */ (m[1] ?? m[2])] ??= {}) : null;
+      continue;
+    }
+    const kv = /^([A-Za-z0-9_]+)\s*=\s*(.+)$/.exec(line);
+    if (!current || !kv) continue;
+    const v = (kv[2] ?? '').trim();
+    current[/** @type {string} */ (kv[1])] = v === 'true' ? true : v === 'false' ? false : v.replace(/^"(.*)"$/, '$1');
+  }
+  tomlCache.set(file, { mtimeMs: stat.mtimeMs, value });
+  return value;
+}
+
+/**
+ * Reads `<functionsDir>/.env` (KEY=VALUE, `export`, comments, single/double quotes with
+ * \n escapes in double quotes). Names starting with SUPABASE_ are reserved on Supabase and
+ * are dropped with a warning, as `supabase secrets set` refuses them.
+ * @param {string} functionsDir @param {(m: string) => void} log
+ * @returns {Record<string, string>}
+ */
+export function readDotEnv(functionsDir, log) {
+  const file = path.join(functionsDir, '.env');
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) {
+      log(`functions: ignoring a malformed line in ${file}`);
+      continue;
+    }
+    const key = /** @type {string} */ (m[1]);
+    let val = (m[2] ?? '').trim();
+    if (val.startsWith('"')) {
+      const end = val.lastIndexOf('"');
+      val = val
+        .slice(1, end > 0 ? end : undefined)
+        .replace(/\\n/g, '\n')
+        .replace(/\\"/g, '"')
+        .replace(/\\\\/g, '\\');
+    } else if (val.startsWith("'")) {
+      const end = val.lastIndexOf("'");
+      val = val.slice(1, end > 0 ? end : undefined);
+    } else {
+      val = val.replace(/\s+#.*$/, '');
+    }
+    if (key.startsWith('SUPABASE_')) {
+      log(`functions: ${file}: ${key} ignored (names starting with SUPABASE_ are reserved)`);
+      continue;
+    }
+    out[key] = val;
+  }
+  return out;
+}
