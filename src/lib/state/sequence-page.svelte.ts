@@ -52,7 +52,7 @@ export class SequencePageState {
   #counts = $state.raw<PipelineCounts | null>(null);
   #status = $state<'loading' | 'ready' | 'not_found' | 'error'>('loading');
   #error = $state<string | null>(null);
-  #now = $state(new Date());
+  #now = $state(Date.now());
 
   readonly timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -84,7 +84,9 @@ export class SequencePageState {
       return previewSchedule(
         s.stages.map((st) => ({ delay: { days: st.delayDays, hours: st.delayHours }, sendWindow: st.sendWindow })),
         this.timeZone,
-        this.#now,
+        // A throwaway instant handed to pure code; nothing mutates it, so no SvelteDate.
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity
+        new Date(this.#now),
       );
     } catch {
       return [];
@@ -129,7 +131,7 @@ export class SequencePageState {
   /** Loads the sequence; `key` is a direct-link secret from a shared URL, presented first. */
   async load(id: string, key: string | null = null): Promise<void> {
     this.#status = 'loading';
-    this.#now = new Date();
+    this.#now = Date.now();
     this.#linkRefused = false;
     if (key) {
       const r = await redeemLink(id, key);
