@@ -1,0 +1,81 @@
+// Delivers broadcasts sent from SQL with realtime.send() (local/sql/30-realtime.sql): the
+// function stores the message in realtime.messages and notifies channel `realtime:send` with
+// its id; this listener reads it and fans it out to the topic's public or private channels
+// (per the message's `private`) as `{type:'broadcast', event, payload, meta:{id}}`.
+import pg from 'pg';
+
+/**
+ * @param {import('./index.js').Realtime} rt
+ * @returns {{ close(): Promise<void> }}
+ */
+export function startSqlSendListener(rt) {
+  const { ctx } = rt;
+  let closed = false;
+  /** @type {pg.Client|null} */
+  let client = null;
+  /** @type {NodeJS.Timeout|null} */
+  let retry = null;
+
+  /** @param {string} id */
+  async function deliver(id) {
+    const r = await ctx.adminPool.query('select topic, event, payload, private from realtime.messages where id = $1', [
+      id,
+    ]);
+    const m = r.rows[0];
+    if (!m) return;
+    const value = m.payload ?? {};
+    rt.hub.broadcast(
+      `realtime:${m.topic}`,
+      { event: m.event ?? '', value, json: Buffer.from(JSON.stringify(value)), meta: { id } },
+      { isPrivate: m.private === true },
+    );
+  }
+
+  async function connect() {
+    if (closed) return;
+    const c = new pg.Client({
+      host: ctx.config.host,
+      port: ctx.config.dbPort,
+      database: 'postgres',
+      user: 'postgres',
+      password: ctx.config.dbPassword,
+      application_name: 'local-realtime-send',
+    });
+    c.on('notification', (n) => {
+      if (n.channel !== 'realtime:send' || !n.payload) return;
+      deliver(n.payload).catch((e) =>
+        ctx.log(`realtime: delivering realtime.send message ${n.payload} failed: ${e.message}`),
+      );
+    });
+    const again = () => {
+      if (client === c) client = null;
+      if (!closed && !retry) retry = setTimeout(() => ((retry = null), void connect()), 1000);
+    };
+    c.on('error', (e) => {
+      ctx.log(`realtime: realtime.send listener error: ${e.message}`);
+      again();
+    });
+    c.on('end', again);
+    try {
+      await c.connect();
+      await c.query('listen "realtime:send"');
+      client = c;
+      if (closed) await c.end();
+    } catch (e) {
+      ctx.log(`realtime: realtime.send listener could not connect: ${/** @type {Error} */ (e).message}`);
+      await c.end().catch(() => {});
+      again();
+    }
+  }
+  const ready = connect();
+
+  return {
+    ready,
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await ready.catch(() => {});
+      await client?.end().catch(() => {});
+    },
+  };
+}
