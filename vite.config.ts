@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [sveltekit()],
   envPrefix: 'PUBLIC_',
-  server: { fs: { allow: ['local'] } },
+  server: {
+    fs: { allow: ['local'] },
+    // The local stack keeps its database, Deno cache and caught mail in .local/: never reload the app for those.
+    watch: { ignored: ['**/.local/**', '**/supabase/**', '**/bench/**', '**/tests/**'] },
+  },
   test: {
     projects: [
       {

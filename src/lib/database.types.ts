@@ -238,6 +238,7 @@ export type Database = {
           provider_event_id: string | null
           sequence_id: string
           url: string | null
+          user_agent: string | null
         }
         Insert: {
           created_at?: string
@@ -251,6 +252,7 @@ export type Database = {
           provider_event_id?: string | null
           sequence_id: string
           url?: string | null
+          user_agent?: string | null
         }
         Update: {
           created_at?: string
@@ -264,6 +266,7 @@ export type Database = {
           provider_event_id?: string | null
           sequence_id?: string
           url?: string | null
+          user_agent?: string | null
         }
         Relationships: [
           {
@@ -313,6 +316,7 @@ export type Database = {
           body: Json
           candidate_id: string
           created_at: string
+          deferred_reason: string | null
           delay_days: number
           delay_hours: number
           end_reason: string | null
@@ -325,6 +329,7 @@ export type Database = {
           position: number
           provider_message_id: string | null
           scheduled_at: string | null
+          send_key: string | null
           send_window: Json | null
           sender_user_id: string | null
           sent_at: string | null
@@ -340,6 +345,7 @@ export type Database = {
           body?: Json
           candidate_id: string
           created_at?: string
+          deferred_reason?: string | null
           delay_days?: number
           delay_hours?: number
           end_reason?: string | null
@@ -352,6 +358,7 @@ export type Database = {
           position: number
           provider_message_id?: string | null
           scheduled_at?: string | null
+          send_key?: string | null
           send_window?: Json | null
           sender_user_id?: string | null
           sent_at?: string | null
@@ -367,6 +374,7 @@ export type Database = {
           body?: Json
           candidate_id?: string
           created_at?: string
+          deferred_reason?: string | null
           delay_days?: number
           delay_hours?: number
           end_reason?: string | null
@@ -379,6 +387,7 @@ export type Database = {
           position?: number
           provider_message_id?: string | null
           scheduled_at?: string | null
+          send_key?: string | null
           send_window?: Json | null
           sender_user_id?: string | null
           sent_at?: string | null
@@ -401,6 +410,7 @@ export type Database = {
       }
       enrollments: {
         Row: {
+          auto_archive_at: string | null
           batch_id: string | null
           candidate_id: string
           created_at: string
@@ -409,9 +419,17 @@ export type Database = {
           enrolled_by: string | null
           id: string
           include_unsubscribe_link: boolean
+          last_reply_hidden_at: string | null
+          last_reply_hidden_reason: string | null
           organization_id: string
+          pause_reason: string | null
           paused_at: string | null
+          reply_token: string
+          response_confidence: number | null
+          response_provider: string | null
           response_reason: string | null
+          response_set_at: string | null
+          response_set_by: string | null
           response_status: Database["public"]["Enums"]["response_status"]
           resume_at: string | null
           sequence_id: string
@@ -421,6 +439,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id: string
           created_at?: string
@@ -429,9 +448,17 @@ export type Database = {
           enrolled_by?: string | null
           id?: string
           include_unsubscribe_link?: boolean
+          last_reply_hidden_at?: string | null
+          last_reply_hidden_reason?: string | null
           organization_id: string
+          pause_reason?: string | null
           paused_at?: string | null
+          reply_token?: string
+          response_confidence?: number | null
+          response_provider?: string | null
           response_reason?: string | null
+          response_set_at?: string | null
+          response_set_by?: string | null
           response_status?: Database["public"]["Enums"]["response_status"]
           resume_at?: string | null
           sequence_id: string
@@ -441,6 +468,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id?: string
           created_at?: string
@@ -449,9 +477,17 @@ export type Database = {
           enrolled_by?: string | null
           id?: string
           include_unsubscribe_link?: boolean
+          last_reply_hidden_at?: string | null
+          last_reply_hidden_reason?: string | null
           organization_id?: string
+          pause_reason?: string | null
           paused_at?: string | null
+          reply_token?: string
+          response_confidence?: number | null
+          response_provider?: string | null
           response_reason?: string | null
+          response_set_at?: string | null
+          response_set_by?: string | null
           response_status?: Database["public"]["Enums"]["response_status"]
           resume_at?: string | null
           sequence_id?: string
@@ -602,6 +638,7 @@ export type Database = {
           agency_id: string | null
           classification_preference: Database["public"]["Enums"]["classification_preference"]
           created_at: string
+          daily_send_cap: number | null
           display_name: string
           organization_id: string
           sender_email: string | null
@@ -618,6 +655,7 @@ export type Database = {
           agency_id?: string | null
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
+          daily_send_cap?: number | null
           display_name?: string
           organization_id: string
           sender_email?: string | null
@@ -634,6 +672,7 @@ export type Database = {
           agency_id?: string | null
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
+          daily_send_cap?: number | null
           display_name?: string
           organization_id?: string
           sender_email?: string | null
@@ -665,6 +704,7 @@ export type Database = {
       organizations: {
         Row: {
           created_at: string
+          daily_send_cap: number
           exclude_confidential_job_candidate_emails: boolean
           exclude_hired_candidate_emails: boolean
           exclude_internal_candidate_emails: boolean
@@ -678,6 +718,7 @@ export type Database = {
         }
         Insert: {
           created_at?: string
+          daily_send_cap?: number
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -691,6 +732,7 @@ export type Database = {
         }
         Update: {
           created_at?: string
+          daily_send_cap?: number
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -711,6 +753,9 @@ export type Database = {
           candidate_id: string
           classification:
             Database["public"]["Enums"]["reply_classification"] | null
+          classification_confidence: number | null
+          classification_provider: string | null
+          classification_reason: string | null
           created_at: string
           enrollment_id: string | null
           enrollment_stage_id: string | null
@@ -719,7 +764,9 @@ export type Database = {
           matched_by: Database["public"]["Enums"]["reply_match"]
           message_id: string | null
           organization_id: string
+          provider_email_id: string | null
           received_at: string
+          return_date: string | null
           sequence_id: string | null
           subject: string
         }
@@ -729,6 +776,9 @@ export type Database = {
           candidate_id: string
           classification?:
             Database["public"]["Enums"]["reply_classification"] | null
+          classification_confidence?: number | null
+          classification_provider?: string | null
+          classification_reason?: string | null
           created_at?: string
           enrollment_id?: string | null
           enrollment_stage_id?: string | null
@@ -737,7 +787,9 @@ export type Database = {
           matched_by: Database["public"]["Enums"]["reply_match"]
           message_id?: string | null
           organization_id: string
+          provider_email_id?: string | null
           received_at?: string
+          return_date?: string | null
           sequence_id?: string | null
           subject?: string
         }
@@ -747,6 +799,9 @@ export type Database = {
           candidate_id?: string
           classification?:
             Database["public"]["Enums"]["reply_classification"] | null
+          classification_confidence?: number | null
+          classification_provider?: string | null
+          classification_reason?: string | null
           created_at?: string
           enrollment_id?: string | null
           enrollment_stage_id?: string | null
@@ -755,7 +810,9 @@ export type Database = {
           matched_by?: Database["public"]["Enums"]["reply_match"]
           message_id?: string | null
           organization_id?: string
+          provider_email_id?: string | null
           received_at?: string
+          return_date?: string | null
           sequence_id?: string | null
           subject?: string
         }
@@ -1112,7 +1169,9 @@ export type Database = {
           from_email: string | null
           headers: Json
           id: string
+          message_id: string | null
           organization_id: string | null
+          provider_email_id: string | null
           received_at: string
           subject: string | null
           to_email: string | null
@@ -1122,7 +1181,9 @@ export type Database = {
           from_email?: string | null
           headers?: Json
           id?: string
+          message_id?: string | null
           organization_id?: string | null
+          provider_email_id?: string | null
           received_at?: string
           subject?: string | null
           to_email?: string | null
@@ -1132,7 +1193,9 @@ export type Database = {
           from_email?: string | null
           headers?: Json
           id?: string
+          message_id?: string | null
           organization_id?: string | null
+          provider_email_id?: string | null
           received_at?: string
           subject?: string | null
           to_email?: string | null
@@ -1156,6 +1219,77 @@ export type Database = {
     }
     Views: { [_ in never]: never }
     Functions: {
+      apply_edits_to_batch: {
+        Args: { enrollment_ids: string[]; edits: Json }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
+      apply_reply_classification: {
+        Args: {
+          reply_id: string
+          label: string
+          confidence: number
+          provider: string
+          reason?: string
+        }
+        Returns: boolean
+      }
+      apply_template_to_running: {
+        Args: { sequence_id: string }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
+      cancel_enrollments: {
+        Args: { enrollment_ids: string[] }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
+      claim_due_stages: {
+        Args: { p_limit?: number; p_lease_seconds?: number }
+        Returns: {
+          stage_id: string
+          enrollment_id: string
+          sequence_id: string
+          organization_id: string
+          candidate_id: string
+          position: number
+          subject: string
+          body: Json
+          thread_mode: Database["public"]["Enums"]["thread_mode"]
+          send_window: Json
+          scheduled_at: string
+          idempotency_key: string
+          send_key: string
+          attempts: number
+          to_email: string
+          reply_token: string
+          include_unsubscribe_link: boolean
+          candidate: Json
+          sender: Json
+          job_title: string
+          org_time_zone: string
+          sequence_title: string
+          thread_subject: string
+          in_reply_to: string
+          references: string[]
+        }[]
+      }
+      complete_task: {
+        Args: { task_id: string; outcome: string }
+        Returns: Database["public"]["Enums"]["task_status"]
+      }
       enroll_candidates: {
         Args: {
           sequence_id: string
@@ -1171,13 +1305,114 @@ export type Database = {
           detail: string
         }[]
       }
+      ingest_resend_event: {
+        Args: { delivery_id: string; event: Json; derived?: Json }
+        Returns: Json
+      }
       job_role_rank: {
         Args: { role: Database["public"]["Enums"]["job_role"] }
         Returns: number
       }
+      mark_stages_sending: {
+        Args: { stage_ids: string[]; send_key: string; replace_key?: string }
+        Returns: string[]
+      }
+      pause_enrollments: {
+        Args: { enrollment_ids: string[] }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
+      record_link_event: {
+        Args: {
+          stage_id: string
+          kind: string
+          url?: string
+          user_agent?: string
+          ua_machine?: boolean
+          machine_window_seconds?: number
+        }
+        Returns: boolean
+      }
+      record_stage_failed: {
+        Args: { stage_id: string; reason: string; retry_at?: string }
+        Returns: boolean
+      }
+      record_stage_sent: {
+        Args: {
+          stage_id: string
+          provider_message_id: string
+          message_id: string
+        }
+        Returns: boolean
+      }
+      record_stages_failed: {
+        Args: {
+          stage_ids: string[]
+          reason: string
+          retry_at?: string
+          outcome_unknown?: boolean
+        }
+        Returns: number
+      }
+      record_stages_sent: { Args: { results: Json }; Returns: number }
       redeem_sequence_link: {
         Args: { sequence_id: string; secret: string }
         Returns: boolean
+      }
+      reschedule_stage: {
+        Args: { stage_id: string; at: string; reason: string }
+        Returns: boolean
+      }
+      reschedule_stages: {
+        Args: { stage_ids: string[]; at: string; reason: string }
+        Returns: number
+      }
+      resume_due_ooo: { Args: Record<PropertyKey, never>; Returns: number }
+      resume_enrollments: {
+        Args: { enrollment_ids: string[] }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
+      save_subscription_choice: {
+        Args: {
+          stage_id: string
+          current_outreach: boolean
+          new_roles: boolean
+          source: string
+        }
+        Returns: Json
+      }
+      set_response_status: {
+        Args: { enrollment_id: string; status: string; reason?: string }
+        Returns: Database["public"]["Enums"]["response_status"]
+      }
+      start_enrollments: {
+        Args: { enrollment_ids: string[] }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
+      sweep_sending: { Args: Record<PropertyKey, never>; Returns: Json }
+      unsubscribe_state: { Args: { stage_id: string }; Returns: Json }
+      update_enrollment_draft: {
+        Args: { enrollment_id: string; stages: Json }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
       }
     }
     Enums: {

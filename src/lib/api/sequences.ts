@@ -6,7 +6,6 @@ import type { Database } from '$lib/database.types';
 
 export type SequenceAccess = Database['public']['Enums']['sequence_access'];
 export type StageType = Database['public']['Enums']['stage_type'];
-export type EnrollmentStatus = Database['public']['Enums']['enrollment_status'];
 
 export interface SequenceFilter {
   search: string;
@@ -191,28 +190,6 @@ export async function getSequence(id: string): Promise<Result<SequenceDetail | n
       sender: s.sender_user_id ? (senders.get(s.sender_user_id) ?? null) : null,
     })),
   });
-}
-
-export type PipelineCounts = Record<EnrollmentStatus, number>;
-
-/** How many enrolments of a sequence are in each status (RLS hides what the user may not see). */
-export async function enrollmentCounts(sequenceId: string): Promise<Result<PipelineCounts>> {
-  const statuses: EnrollmentStatus[] = ['draft', 'running', 'paused', 'completed', 'cancelled'];
-  const results = await Promise.all(
-    statuses.map((s) =>
-      supabase
-        .from('enrollments')
-        .select('id', { count: 'exact', head: true })
-        .eq('sequence_id', sequenceId)
-        .eq('status', s),
-    ),
-  );
-  const counts = {} as PipelineCounts;
-  for (const [i, r] of results.entries()) {
-    if (r.error) return fail(r.error, 'Could not count enrolments.');
-    counts[statuses[i] as EnrollmentStatus] = r.count ?? 0;
-  }
-  return ok(counts);
 }
 
 export interface HomeSummary {

@@ -1,15 +1,7 @@
 // One sequence's page: the template as stored, what would block enrolment (the same validation
 // the editor and the sending function use), when each stage would send if a candidate were
-// enrolled now, and how many enrolments are in each status.
-import {
-  directLinkSecret,
-  enrollmentCounts,
-  getSequence,
-  redeemLink,
-  type PipelineCounts,
-  type SequenceDetail,
-  type StageRow,
-} from '$lib/api/sequences';
+// enrolled now. The enrolments themselves live in EnrollmentBoardState.
+import { directLinkSecret, getSequence, redeemLink, type SequenceDetail, type StageRow } from '$lib/api/sequences';
 import {
   previewSchedule,
   renderStage,
@@ -49,7 +41,6 @@ export function toDraft(s: StageRow): StageDraft {
 
 export class SequencePageState {
   #sequence = $state.raw<SequenceDetail | null>(null);
-  #counts = $state.raw<PipelineCounts | null>(null);
   #status = $state<'loading' | 'ready' | 'not_found' | 'error'>('loading');
   #error = $state<string | null>(null);
   #now = $state(Date.now());
@@ -58,9 +49,6 @@ export class SequencePageState {
 
   get sequence(): SequenceDetail | null {
     return this.#sequence;
-  }
-  get counts(): PipelineCounts | null {
-    return this.#counts;
   }
   get status() {
     return this.#status;
@@ -137,7 +125,7 @@ export class SequencePageState {
       const r = await redeemLink(id, key);
       this.#linkRefused = !r.ok || !r.data;
     }
-    const [seq, counts] = await Promise.all([getSequence(id), enrollmentCounts(id)]);
+    const seq = await getSequence(id);
     if (!seq.ok) {
       this.#status = 'error';
       this.#error = seq.error;
@@ -148,7 +136,6 @@ export class SequencePageState {
       return;
     }
     this.#sequence = seq.data;
-    this.#counts = counts.ok ? counts.data : null;
     this.#status = 'ready';
   }
 }

@@ -1,0 +1,127 @@
+// "Enrol candidates" on a sequence: choose up to 500 candidates, create their drafts (the
+// database says per candidate what blocks them), then start the ones that can go. Drafts that
+// are not started stay on the candidates' profiles and can be started later.
+import { listCandidates, type CandidateListItem } from '$lib/api/candidates';
+import { enrollCandidates, MAX_ENROLMENT, reasonText, startEnrollments, type EnrolOutcome } from '$lib/api/enrollments';
+import { SvelteMap } from 'svelte/reactivity';
+
+export type EnrolStep = 'choose' | 'review' | 'done';
+
+export class EnrolDialogState {
+  step = $state<EnrolStep>('choose');
+  search = $state('');
+  includeUnsubscribeLink = $state(true);
+  /** Chosen candidates by id (kept across searches). */
+  readonly chosen = new SvelteMap<string, CandidateListItem>();
+  #results = $state.raw<CandidateListItem[]>([]);
+  #outcomes = $state.raw<EnrolOutcome[]>([]);
+  #busy = $state(false);
+  #error = $state<string | null>(null);
+  #started = $state(0);
+  #startFailures = $state.raw<Array<{ name: string; message: string }>>([]);
+  #seq = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly sequenceId: string,
+    defaultUnsubscribe: boolean,
+  ) {
+    this.includeUnsubscribeLink = defaultUnsubscribe;
+  }
+
+  get results(): readonly CandidateListItem[] {
+    return this.#results;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get started(): number {
+    return this.#started;
+  }
+  get startFailures() {
+    return this.#startFailures;
+  }
+  get tooMany(): boolean {
+    return this.chosen.size > MAX_ENROLMENT;
+  }
+
+  ready = $derived(this.#outcomes.filter((o) => o.ok && o.enrollmentId));
+  blocked = $derived(
+    this.#outcomes
+      .filter((o) => !o.ok)
+      .map((o) => ({
+        candidateId: o.candidateId,
+        name: this.chosen.get(o.candidateId)?.name ?? 'Candidate',
+        reason: o.reason,
+        message: reasonText(o.reason, o.detail),
+      })),
+  );
+
+  nameOf(candidateId: string): string {
+    return this.chosen.get(candidateId)?.name ?? 'Candidate';
+  }
+
+  async find(): Promise<void> {
+    const seq = ++this.#seq;
+    const r = await listCandidates(this.search, 0);
+    if (seq !== this.#seq) return;
+    if (r.ok) this.#results = r.data.rows;
+    else this.#error = r.error;
+  }
+
+  findSoon(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.find(), 200);
+  }
+
+  toggle(c: CandidateListItem): void {
+    if (this.chosen.has(c.id)) this.chosen.delete(c.id);
+    else this.chosen.set(c.id, c);
+  }
+
+  /** Step 1 → 2: creates the drafts and learns what blocks whom. */
+  async createDrafts(): Promise<void> {
+    this.#error = null;
+    this.#busy = true;
+    const r = await enrollCandidates(this.sequenceId, [...this.chosen.keys()], {
+      start: false,
+      includeUnsubscribeLink: this.includeUnsubscribeLink,
+    });
+    this.#busy = false;
+    if (!r.ok) {
+      this.#error = r.error;
+      return;
+    }
+    this.#outcomes = r.data;
+    this.step = 'review';
+  }
+
+  /** Step 2 → 3: starts every draft that can go. */
+  async start(): Promise<void> {
+    const ids = this.ready.map((o) => o.enrollmentId).filter((v): v is string => v !== null);
+    this.#error = null;
+    this.#busy = true;
+    const r = await startEnrollments(ids);
+    this.#busy = false;
+    if (!r.ok) {
+      this.#error = r.error;
+      return;
+    }
+    const nameByEnrollment = new Map(this.ready.map((o) => [o.enrollmentId, this.nameOf(o.candidateId)]));
+    this.#started = r.data.filter((o) => o.ok).length;
+    this.#startFailures = r.data
+      .filter((o) => !o.ok)
+      .map((o) => ({
+        name: nameByEnrollment.get(o.enrollmentId) ?? 'Candidate',
+        message: reasonText(o.reason, o.detail),
+      }));
+    this.step = 'done';
+  }
+
+  destroy(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+}

@@ -1,0 +1,66 @@
+// SPEC S3/S5/S8: enrolling from the sequence page explains per candidate what blocks them,
+// starts the rest, and the board updates live for everyone watching — including a cancel.
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+const BACKEND = '/sequences/5e000000-0000-4000-8000-000000000001';
+
+async function signedIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('password123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/sequences$/);
+  return page;
+}
+
+const tabCount = async (page: Page, name: RegExp) =>
+  Number((await page.getByRole('tab', { name }).locator('.count').innerText()).trim());
+
+test('a hiring manager enrols three candidates: blocked ones are explained, the rest start, and another viewer sees it live', async ({
+  browser,
+}) => {
+  const hannah = await signedIn(browser, 'hm@acme.test');
+  const olivia = await signedIn(browser, 'orgadmin@acme.test');
+  await olivia.goto(BACKEND);
+  await hannah.goto(BACKEND);
+  await expect(olivia.getByRole('tab', { name: /In progress/ })).toBeVisible();
+  const before = await tabCount(olivia, /In progress/);
+
+  await hannah.getByRole('button', { name: 'Enrol candidates' }).click();
+  const dialog = hannah.getByRole('dialog', { name: /Enrol candidates/ });
+  for (const [search, name] of [
+    ['Tomasz Costa', 'Tomasz Costa'],
+    ['Oliver Costa', 'Oliver Costa'],
+    ['Mia Becker', 'Mia Becker'],
+  ] as const) {
+    await dialog.getByRole('searchbox', { name: 'Find candidates' }).fill(search);
+    await dialog.getByRole('listitem').filter({ hasText: name }).getByRole('checkbox').check();
+  }
+  await expect(dialog.getByText('3 selected')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Review 3 candidates' }).click();
+
+  await expect(dialog.getByText(/1 ready to start, 2 blocked/)).toBeVisible();
+  await expect(dialog.getByRole('listitem').filter({ hasText: 'Oliver Costa' })).toContainText(/email/i);
+  await expect(dialog.getByRole('listitem').filter({ hasText: 'Mia Becker' })).toContainText(
+    /Head of Sales EMEA|permission|may not/i,
+  );
+  await dialog.getByRole('button', { name: 'Start 1' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Started 1 sequence.');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  // Olivia never reloads: the board follows Realtime.
+  await expect.poll(() => tabCount(olivia, /In progress/)).toBe(before + 1);
+  await expect(olivia.getByRole('row').filter({ hasText: 'Tomasz Costa' })).toBeVisible();
+
+  // Hannah cancels it; Olivia sees it move to Stopped.
+  const stoppedBefore = await tabCount(olivia, /Stopped/);
+  await hannah.getByRole('row').filter({ hasText: 'Tomasz Costa' }).getByRole('checkbox').check();
+  await hannah.getByRole('button', { name: 'Cancel sequence' }).click();
+  await expect(hannah.getByRole('alertdialog')).toContainText('cannot be resumed');
+  await hannah.getByRole('button', { name: 'Yes, cancel' }).click();
+  await expect(hannah.getByRole('status').filter({ hasText: '1 done' })).toBeVisible();
+  await expect.poll(() => tabCount(olivia, /Stopped/)).toBe(stoppedBefore + 1);
+  await expect.poll(() => tabCount(olivia, /In progress/)).toBe(before);
+});
