@@ -110,12 +110,14 @@ export class EnrolDialogState {
       this.#error = r.error;
       return;
     }
-    const nameByEnrollment = new Map(this.ready.map((o) => [o.enrollmentId, this.nameOf(o.candidateId)]));
+    const names: Record<string, string> = Object.fromEntries(
+      this.ready.map((o) => [o.enrollmentId ?? '', this.nameOf(o.candidateId)]),
+    );
     this.#started = r.data.filter((o) => o.ok).length;
     this.#startFailures = r.data
       .filter((o) => !o.ok)
       .map((o) => ({
-        name: nameByEnrollment.get(o.enrollmentId) ?? 'Candidate',
+        name: names[o.enrollmentId] ?? 'Candidate',
         message: reasonText(o.reason, o.detail),
       }));
     this.step = 'done';

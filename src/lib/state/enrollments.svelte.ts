@@ -106,8 +106,7 @@ export class EnrollmentBoardState {
     }
     this.#error = null;
     this.#rows = r.data;
-    const ids = new Set(r.data.map((e) => e.id));
-    for (const id of [...this.selected]) if (!ids.has(id)) this.selected.delete(id);
+    for (const id of [...this.selected]) if (!r.data.some((e) => e.id === id)) this.selected.delete(id);
   }
 
   /** Starts following changes; call stop() when the page goes away. */
@@ -149,14 +148,14 @@ export class EnrollmentBoardState {
     const r = await ACTIONS[action](ids);
     this.#busy = false;
     if (!r.ok) return r;
-    const byId = new Map(this.#rows.map((e) => [e.id, e]));
+    const names: Record<string, string> = Object.fromEntries(this.#rows.map((e) => [e.id, e.candidate.name]));
     const report: ActionReport = {
       action,
       succeeded: r.data.filter((o) => o.ok).length,
       failures: r.data
         .filter((o) => !o.ok)
         .map((o) => ({
-          name: byId.get(o.enrollmentId)?.candidate.name ?? o.enrollmentId,
+          name: names[o.enrollmentId] ?? o.enrollmentId,
           message: reasonText(o.reason, o.detail),
         })),
     };
