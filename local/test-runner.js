@@ -9,6 +9,17 @@ import path from 'node:path';
 import { loadConfig, statusObject, ROOT } from './lib/config.js';
 import { ensureSystemPackages } from './lib/pg-cluster.js';
 
+// The reply classifier's LLM endpoint for the test stack: tests/integration/inbound-classify.test.ts
+// serves a fake OpenAI-compatible API there (other suites get a refused connection, which the
+// classifier answers with its built-in rules). Read by the functions when a worker starts.
+const CLASSIFIER_TEST_ENV = {
+  REPLY_CLASSIFIER_BASE_URL: 'http://127.0.0.1:55399/v1',
+  REPLY_CLASSIFIER_API_KEY: 'test-key',
+  REPLY_CLASSIFIER_MODEL: 'fake-classifier',
+  REPLY_CLASSIFIER_TIMEOUT_MS: '2000',
+};
+for (const [k, v] of Object.entries(CLASSIFIER_TEST_ENV)) process.env[k] ??= v;
+
 const TEST_ENV = {
   API_PORT: '55321',
   DB_PORT: '55322',

@@ -15,6 +15,43 @@ export const DEFAULT_SERVICE_ROLE_KEY =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
 
 /**
+ * The Resend webhook signing secret (Svix format `whsec_<base64>`) of the local stack: the
+ * resend-webhook function verifies with it and the mail catcher's candidate actions sign
+ * with it, so both must read it from here. Override with RESEND_WEBHOOK_SECRET.
+ */
+export const DEFAULT_RESEND_WEBHOOK_SECRET = 'whsec_bG9jYWwtb3V0cmVhY2gtd2ViaG9vay1zZWNyZXQtbm90LWZvci1wcm9k';
+export const RESEND_WEBHOOK_SECRET = process.env.RESEND_WEBHOOK_SECRET || DEFAULT_RESEND_WEBHOOK_SECRET;
+
+/**
+ * The reply classifier's LLM endpoint is configured only when the stack's own environment says
+ * so (REPLY_CLASSIFIER_BASE_URL, _API_KEY, _MODEL, _TIMEOUT_MS): the test runner points it at a
+ * fake endpoint a test serves; unset (empty) means the functions use the built-in rules. Read
+ * when a function worker starts, not at import, so a runner may set them after importing this.
+ */
+const REPLY_CLASSIFIER_KEYS = [
+  'REPLY_CLASSIFIER_BASE_URL',
+  'REPLY_CLASSIFIER_API_KEY',
+  'REPLY_CLASSIFIER_MODEL',
+  'REPLY_CLASSIFIER_TIMEOUT_MS',
+];
+
+/**
+ * Local-only values of the app's edge function secrets (production sets its own with
+ * `supabase secrets set`). The functions runtime passes them as defaults, below anything in
+ * supabase/functions/.env, and the platform step stores SEND_DUE_STAGES_SECRET in Vault as
+ * `send_due_stages_secret` for the send-due-stages cron job.
+ */
+export const LOCAL_FUNCTION_SECRETS = {
+  RESEND_WEBHOOK_SECRET,
+  SEND_DUE_STAGES_SECRET: 'local-send-due-stages-secret-not-for-production',
+  LINK_SIGNING_SECRET: 'local-link-signing-secret-not-for-production',
+  INBOUND_EMAIL_DOMAIN: 'inbound.local',
+};
+for (const key of REPLY_CLASSIFIER_KEYS) {
+  Object.defineProperty(LOCAL_FUNCTION_SECRETS, key, { enumerable: true, get: () => process.env[key] ?? '' });
+}
+
+/**
  * @typedef {object} StackConfig
  * @property {string} host           loopback address every service binds to (default 127.0.0.1)
  * @property {number} apiPort        API gateway: /rest/v1, /auth/v1, /realtime/v1, /functions/v1 (default 54321)

@@ -55,7 +55,8 @@ export async function startMail(config, opts = {}) {
       : parseRateLimitEnv(process.env.MAIL_RATE_LIMIT_PER_SECOND),
   );
   const faults = new Faults();
-  const ctx = { store, limiter, faults, log };
+  // config lets the candidate actions (actions.js) find the app's API to deliver webhooks to.
+  const ctx = { store, limiter, faults, log, config };
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
   async function catcher(req, res, url) {
