@@ -7,8 +7,15 @@ export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 /** Turns a Supabase/PostgREST/Auth error (or anything thrown) into a failed Result with a readable message. */
 export function fail(error: unknown, fallback = 'Something went wrong'): { ok: false; error: string; code?: string } {
   if (error && typeof error === 'object') {
-    const e = error as { message?: unknown; code?: unknown };
-    const message = typeof e.message === 'string' && e.message ? e.message : fallback;
+    const e = error as { message?: unknown; code?: unknown; details?: unknown };
+    // SQL functions raise machine-readable messages (`no_reply`) with the human text in details.
+    const machine = typeof e.message === 'string' && /^[a-z][a-z_]*$/.test(e.message);
+    const message =
+      machine && typeof e.details === 'string' && e.details
+        ? e.details
+        : typeof e.message === 'string' && e.message
+          ? e.message
+          : fallback;
     return typeof e.code === 'string' ? { ok: false, error: message, code: e.code } : { ok: false, error: message };
   }
   return { ok: false, error: typeof error === 'string' && error ? error : fallback };

@@ -64,3 +64,21 @@ test('a hiring manager enrols three candidates: blocked ones are explained, the 
   await expect.poll(() => tabCount(olivia, /Stopped/)).toBe(stoppedBefore + 1);
   await expect.poll(() => tabCount(olivia, /In progress/)).toBe(before);
 });
+
+test('a user overrides a replied candidate’s response from the Replied tab and it stays after reload', async ({
+  browser,
+}) => {
+  const hannah = await signedIn(browser, 'hm@acme.test');
+  await hannah.goto(BACKEND);
+  await hannah.getByRole('tab', { name: /Replied/ }).click();
+  const select = hannah.getByRole('combobox', { name: /Set response for/ }).first();
+  const label = (await select.getAttribute('aria-label'))!;
+  const name = label.replace('Set response for ', '');
+  await select.selectOption('not_interested');
+  await expect(
+    hannah.getByRole('status').filter({ hasText: `${name}: response set to Not interested.` }),
+  ).toBeVisible();
+  await hannah.reload();
+  await hannah.getByRole('tab', { name: /Replied/ }).click();
+  await expect(hannah.getByRole('combobox', { name: label })).toHaveValue('not_interested');
+});

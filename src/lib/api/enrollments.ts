@@ -100,6 +100,9 @@ export interface EnrollmentRow {
   responseStatus: ResponseStatus;
   endReason: string | null;
   hiddenReplyReason: string | null;
+  /** Who set the response: `user`, or the classifier that did (with its confidence, 0–1). */
+  responseProvider: string | null;
+  responseConfidence: number | null;
   startedAt: string | null;
   candidate: { id: string; name: string; email: string | null };
   stages: Array<{ position: number; status: StageStatus; scheduledAt: string | null; sentAt: string | null }>;
@@ -112,6 +115,8 @@ type Row = {
   response_status: ResponseStatus;
   end_reason: string | null;
   last_reply_hidden_reason: string | null;
+  response_provider: string | null;
+  response_confidence: number | null;
   started_at: string | null;
   candidate: { id: string; first_name: string; last_name: string; email: string | null } | null;
   enrollment_stages: Array<{
@@ -127,7 +132,7 @@ export async function listEnrollments(sequenceId: string): Promise<Result<Enroll
   const { data, error } = await supabase
     .from('enrollments')
     .select(
-      'id, batch_id, status, response_status, end_reason, last_reply_hidden_reason, started_at, candidate:candidates!enrollments_candidate_id_organization_id_fkey(id, first_name, last_name, email), enrollment_stages(position, status, scheduled_at, sent_at)',
+      'id, batch_id, status, response_status, end_reason, last_reply_hidden_reason, response_provider, response_confidence, started_at, candidate:candidates!enrollments_candidate_id_organization_id_fkey(id, first_name, last_name, email), enrollment_stages(position, status, scheduled_at, sent_at)',
     )
     .eq('sequence_id', sequenceId)
     .order('created_at', { ascending: false })
@@ -143,6 +148,8 @@ export async function listEnrollments(sequenceId: string): Promise<Result<Enroll
       responseStatus: r.response_status,
       endReason: r.end_reason,
       hiddenReplyReason: r.last_reply_hidden_reason,
+      responseProvider: r.response_provider,
+      responseConfidence: r.response_confidence,
       startedAt: r.started_at,
       candidate: {
         id: r.candidate?.id ?? '',
@@ -157,6 +164,22 @@ export async function listEnrollments(sequenceId: string): Promise<Result<Enroll
       })),
     })),
   );
+}
+
+export type SettableResponse = 'replied' | 'interested' | 'not_interested';
+
+/** "Set response": a user's override of a replied candidate's status (always wins over the classifier). */
+export async function setResponseStatus(
+  enrollmentId: string,
+  status: SettableResponse,
+  reason?: string,
+): Promise<Result<null>> {
+  const { error } = await supabase.rpc('set_response_status', {
+    enrollment_id: enrollmentId,
+    status,
+    reason: reason?.trim() || undefined,
+  });
+  return error ? fail(error, 'Could not set the response.') : ok(null);
 }
 
 /**

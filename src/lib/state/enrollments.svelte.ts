@@ -7,10 +7,12 @@ import {
   pauseEnrollments,
   reasonText,
   resumeEnrollments,
+  setResponseStatus,
   startEnrollments,
   watchEnrollments,
   type ActionOutcome,
   type EnrollmentRow,
+  type SettableResponse,
 } from '$lib/api/enrollments';
 import type { Result } from '$lib/result';
 import { SvelteSet } from 'svelte/reactivity';
@@ -55,6 +57,7 @@ export class EnrollmentBoardState {
   #stopWatching: (() => void) | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #seq = 0;
+  #revealed = false;
 
   constructor(readonly sequenceId: string) {}
 
@@ -106,6 +109,13 @@ export class EnrollmentBoardState {
     }
     this.#error = null;
     this.#rows = r.data;
+    if (this.focus && !this.#revealed) {
+      const row = r.data.find((e) => e.id === this.focus);
+      if (row) {
+        this.column = columnOf(row);
+        this.#revealed = true;
+      }
+    }
     for (const id of [...this.selected]) if (!r.data.some((e) => e.id === id)) this.selected.delete(id);
   }
 
@@ -135,6 +145,15 @@ export class EnrollmentBoardState {
       if (all) this.selected.delete(r.id);
       else this.selected.add(r.id);
     }
+  }
+
+  /** The enrolment a notification link points at (`?enrollment=`), shown and highlighted. */
+  focus = $state<string | null>(null);
+
+  async setResponse(id: string, status: SettableResponse): Promise<Result<null>> {
+    const r = await setResponseStatus(id, status);
+    if (r.ok) await this.load();
+    return r;
   }
 
   dismissReport(): void {
