@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from './config.js';
+import { LOCAL_FUNCTION_SECRETS, ROOT, urls } from './config.js';
 
 const SQL_DIR = path.join(ROOT, 'local', 'sql');
 
@@ -31,6 +31,32 @@ export function applyPlatform(cluster) {
   }
   const pw = cluster.config.dbPassword.replace(/'/g, "''");
   cluster.psql(`alter role authenticator with login password '${pw}'; alter role postgres with password '${pw}';`);
+  applyVaultSecrets(cluster);
+}
+
+/**
+ * The Vault secrets the app's cron jobs read, as an operator sets them on a hosted project
+ * (README, "Deploying"): `project_url` (this stack's API URL, which changes with its port)
+ * and `send_due_stages_secret`. Upserted at every start, so a stack on other ports calls itself.
+ * @param {import('./pg-cluster.js').PgCluster} cluster
+ */
+function applyVaultSecrets(cluster) {
+  const q = (/** @type {string} */ v) => `'${v.replace(/'/g, "''")}'`;
+  const secrets = {
+    project_url: urls(cluster.config).API_URL,
+    send_due_stages_secret: LOCAL_FUNCTION_SECRETS.SEND_DUE_STAGES_SECRET,
+  };
+  for (const [name, value] of Object.entries(secrets)) {
+    cluster.psql(
+      `do $vault$ begin
+         if exists (select 1 from vault.secrets where name = ${q(name)}) then
+           perform vault.update_secret((select id from vault.secrets where name = ${q(name)}), ${q(value)});
+         else
+           perform vault.create_secret(${q(value)}, ${q(name)});
+         end if;
+       end $vault$`,
+    );
+  }
 }
 
 /**

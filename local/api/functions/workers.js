@@ -52,6 +52,9 @@ export function createWorkerPool(opts) {
       DENO_NO_UPDATE_CHECK: '1',
       NO_COLOR: '1',
     });
+    // Deno trusts only its bundled roots unless told otherwise; behind a TLS-intercepting proxy
+    // the system's bundle (SSL_CERT_FILE) is what makes npm: downloads work.
+    if (!env.DENO_CERT && env.SSL_CERT_FILE) env.DENO_CERT = env.SSL_CERT_FILE;
     const denoJson = ['deno.json', 'deno.jsonc'].map((f) => path.join(fn.fnDir, f)).find((f) => fs.existsSync(f));
     const args = [
       'run',

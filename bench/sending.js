@@ -1,0 +1,262 @@
+// Benchmark of the sending engine (supabase/functions/send-due-stages + claim_due_stages):
+//   part 1: N enrolments (default 50,000) whose first stage is due in the same minute, sent
+//           through the mail catcher limited to 10 requests/s, in batches of 100 (POST
+//           /emails/batch). Invocations run back to back, two at a time (as overlapping cron
+//           runs would), until every stage is sent. Reports throughput, lateness (sent_at −
+//           scheduled_at) p50/p99, rendering time per email measured in the function, and the
+//           Deno worker's process CPU per email (from /proc).
+//   part 2: the claim query's plan and time with M (default 1,000,000) scheduled stages in
+//           the table, of which 1,000 are due (EXPLAIN ANALYZE, target < 5 ms).
+//
+//   API_URL=… DB_URL=… MAIL_URL=… SERVICE_ROLE_KEY=… node bench/sending.js [n=50000] [m=1000000]
+// Runs against a running local stack on loopback only (it fills the database); writes
+// bench/results/sending.txt. Data is tagged and left in place (enrolments are never deleted).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const N = Number(process.argv[2] ?? 50_000);
+const M = Number(process.argv[3] ?? 1_000_000);
+const API_URL = process.env.API_URL ?? 'http://127.0.0.1:54321';
+const DB_URL = process.env.DB_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
+const MAIL_URL = process.env.MAIL_URL ?? 'http://127.0.0.1:54324';
+const SERVICE_ROLE_KEY = process.env.SERVICE_ROLE_KEY;
+if (!SERVICE_ROLE_KEY) throw new Error('SERVICE_ROLE_KEY must be set');
+for (const u of [API_URL, DB_URL.replace(/^postgresql:/, 'http:'), MAIL_URL]) {
+  if (!['127.0.0.1', 'localhost'].includes(new URL(u).hostname))
+    throw new Error('bench/sending.js only runs against a loopback stack');
+}
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = [];
+const log = (/** @type {string} */ s) => {
+  out.push(s);
+  process.stdout.write(s + '\n');
+};
+
+const db = new pg.Client({ connectionString: DB_URL });
+await db.connect();
+const q = async (/** @type {string} */ sql, /** @type {unknown[]} */ params = []) => (await db.query(sql, params)).rows;
+
+/** An organisation, a sender without a practical daily cap, and a one-stage sequence. */
+async function fixture(tag) {
+  const user = crypto.randomUUID();
+  const [org] = await q(`insert into public.organizations (name, daily_send_cap) values ($1, 100000) returning id`, [
+    `bench-send-${tag}`,
+  ]);
+  await q(`insert into auth.users (id, aud, role, email) values ($1, 'authenticated', 'authenticated', $2)`, [
+    user,
+    `bench-${tag}@bench.test`,
+  ]);
+  await q(
+    `insert into public.members (user_id, organization_id, access_level, sender_name, sender_email, tracking_enabled)
+     values ($1, $2, 'admin', 'Bench Sender', $3, true)`,
+    [user, org.id, `sender-${tag}@recruiting.test`],
+  );
+  const [seq] = await q(
+    `insert into public.sequences (organization_id, owner_id, title) values ($1, $2, $3) returning id`,
+    [org.id, user, `bench ${tag}`],
+  );
+  await q(
+    `insert into public.sequence_stages (sequence_id, position, subject, body) values ($1, 0, 'Hello {{candidate.first_name}}', $2)`,
+    [
+      seq.id,
+      JSON.stringify({
+        type: 'doc',
+        content: [
+          {
+            type: 'paragraph',
+            content: [
+              { type: 'text', text: 'Hi ' },
+              { type: 'token', attrs: { key: 'candidate.first_name' } },
+            ],
+          },
+          {
+            type: 'paragraph',
+            content: [
+              {
+                type: 'text',
+                text: 'the role',
+                marks: [{ type: 'link', attrs: { href: 'https://jobs.example.com/1' } }],
+              },
+            ],
+          },
+        ],
+      }),
+    ],
+  );
+  return { org: org.id, user, seq: seq.id };
+}
+
+/** `count` running enrolments with stages at positions 0..perEnrollment-1 scheduled by `when(i, pos)`. */
+async function populate(f, tag, count, perEnrollment, whenSql) {
+  await q(
+    `insert into public.candidates (organization_id, first_name, last_name, email)
+           select $1, 'Cand' || g, 'Bench', 'b' || g || '-' || $2 || '@bench.test' from generate_series(1, $3) g`,
+    [f.org, tag, count],
+  );
+  await q(
+    `insert into public.enrollments (organization_id, sequence_id, candidate_id, enrolled_by, to_email, status, started_at)
+     select c.organization_id, $2, c.id, $3, c.email, 'running', now() from public.candidates c where c.organization_id = $1`,
+    [f.org, f.seq, f.user],
+  );
+  await q(
+    `insert into public.enrollment_stages (enrollment_id, position, subject, body, sender_user_id, scheduled_at)
+     select e.id, p, st.subject, st.body, $2, ${whenSql}
+     from public.enrollments e cross join generate_series(0, $3 - 1) p
+     join public.sequence_stages st on st.sequence_id = e.sequence_id and st.position = 0
+     where e.organization_id = $1`,
+    [f.org, f.user, perEnrollment],
+  );
+}
+
+function workerCpuSeconds() {
+  // The send-due-stages Deno worker: a child of the stack whose command line names the function.
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('send-due-stages') || !cmd.includes('deno')) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(stat[11]) + Number(stat[12])) / 100; // utime + stime, in clock ticks (100/s)
+    } catch {
+      /* the process went away */
+    }
+  }
+  return total;
+}
+
+async function invoke(body) {
+  const res = await fetch(`${API_URL}/functions/v1/send-due-stages`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${SERVICE_ROLE_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.json();
+}
+
+log(`# bench/sending.js — ${new Date().toISOString()}`);
+log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, node ${process.version}`,
+);
+log(`postgres: ${(await q('select version()'))[0].version}`);
+
+// Part 1 ------------------------------------------------------------------------------------
+{
+  const tag = crypto.randomUUID().slice(0, 8);
+  const f = await fixture(tag);
+  // Nothing else may be due: park every other due stage of this stack a century ahead.
+  await q(
+    `update public.enrollment_stages set scheduled_at = scheduled_at + interval '100 years' where status = 'scheduled' and scheduled_at <= now() + interval '2 minutes'`,
+  );
+  await q(`select cron.alter_job(jobid, active := false) from cron.job where jobname = 'send-due-stages'`);
+  const tuning = { batchSize: 100, batchDelayMs: 0, claimLimit: 1000 };
+  await invoke({ ...tuning }); // start the worker before the clock runs (nothing of ours exists yet)
+  const t0 = Date.now();
+  // All due at the same instant (when they are inserted): the worst case for lateness.
+  await populate(f, tag, N, 1, `now()`);
+  log(`part 1: ${N} enrolments due at the same instant, inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  await fetch(`${MAIL_URL}/_catcher/config`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ rateLimitPerSecond: 10, failNext: null, delayMs: 0 }),
+  });
+  const cpu0 = workerCpuSeconds();
+  const start = Date.now();
+  let renderMs = 0;
+  let invocations = 0;
+  for (;;) {
+    const results = await Promise.all([invoke(tuning), invoke(tuning)]);
+    invocations += 2;
+    for (const r of results) renderMs += r.render_ms ?? 0;
+    const [{ left }] = await q(
+      `select count(*)::int as left from public.enrollment_stages s join public.enrollments e on e.id = s.enrollment_id
+       where e.organization_id = $1 and s.status <> 'sent'`,
+      [f.org],
+    );
+    if (left === 0) break;
+    if (Date.now() - start > 30 * 60_000) {
+      log(`part 1: stopped after 30 min with ${left} unsent`);
+      break;
+    }
+    if (results.every((r) => (r.claimed ?? 0) === 0)) await new Promise((r) => setTimeout(r, 1000));
+  }
+  const wall = (Date.now() - start) / 1000;
+  const cpu = workerCpuSeconds() - cpu0;
+  const [st] = await q(
+    `select count(*)::int as sent,
+            extract(epoch from percentile_cont(0.5) within group (order by sent_at - scheduled_at)) as p50,
+            extract(epoch from percentile_cont(0.99) within group (order by sent_at - scheduled_at)) as p99,
+            extract(epoch from max(sent_at) - min(sent_at)) as span
+     from public.enrollment_stages where organization_id = $1 and status = 'sent'`,
+    [f.org],
+  );
+  log(
+    `part 1: sent ${st.sent} in ${wall.toFixed(1)} s wall (${invocations} invocations, 2 at a time); first→last send ${Number(st.span).toFixed(1)} s`,
+  );
+  log(`part 1: throughput ${(st.sent / wall).toFixed(0)} emails/s (catcher limit 10 req/s × 100 per batch = 1000/s)`);
+  log(
+    `part 1: lateness (sent_at − scheduled_at, due at the insert's start; includes the ${((start - t0) / 1000).toFixed(1)} s insert) p50 ${Number(st.p50).toFixed(1)} s, p99 ${Number(st.p99).toFixed(1)} s`,
+  );
+  log(
+    `part 1: rendering in the function ${(renderMs / Math.max(1, st.sent)).toFixed(3)} ms/email; worker process CPU ${((cpu * 1000) / Math.max(1, st.sent)).toFixed(3)} ms/email (${cpu.toFixed(1)} s total)`,
+  );
+  await fetch(`${MAIL_URL}/_catcher/config`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ rateLimitPerSecond: null }),
+  });
+  await q(`select cron.alter_job(jobid, active := true) from cron.job where jobname = 'send-due-stages'`);
+}
+
+// Part 2 ------------------------------------------------------------------------------------
+if (M > 0) {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const f = await fixture(tag);
+  const t0 = Date.now();
+  // M stages: 100 per enrolment, scheduled over the next year; 1,000 of them due now.
+  await populate(f, tag, Math.ceil(M / 100), 100, `now() + make_interval(mins => 10 + (random() * 525600)::int)`);
+  await q(
+    `update public.enrollment_stages set scheduled_at = now() - interval '1 minute'
+           where id in (select id from public.enrollment_stages where organization_id = $1 limit 1000)`,
+    [f.org],
+  );
+  await q('analyze public.enrollment_stages');
+  await q('analyze public.enrollments');
+  const [{ n }] = await q(`select count(*)::int as n from public.enrollment_stages where status = 'scheduled'`);
+  log(`part 2: ${n} scheduled stages in the table (inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const claimSelect = `
+    select s.id from public.enrollment_stages s
+    join public.enrollments e on e.id = s.enrollment_id
+    where ((s.status = 'scheduled' and s.scheduled_at <= now()) or (s.status = 'claimed' and s.lease_until < now()))
+      and (e.status not in ('draft', 'paused') or s.send_key is not null)
+    order by s.scheduled_at limit 100 for update of s skip locked`;
+  await q('begin');
+  const plan = await q(`explain (analyze, buffers) ${claimSelect}`);
+  await q('rollback');
+  for (const row of plan) log(`  ${row['QUERY PLAN']}`);
+  const times = [];
+  for (let i = 0; i < 20; i++) {
+    await q('begin');
+    const t = process.hrtime.bigint();
+    await q(`select count(*) from public.claim_due_stages(100, 60)`);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    await q('rollback');
+  }
+  times.sort((a, b) => a - b);
+  log(
+    `part 2: whole claim_due_stages(100) incl. ineligibility checks, caps, threading and result rows: median ${times[10].toFixed(2)} ms, max ${times[19].toFixed(2)} ms (20 runs, rolled back)`,
+  );
+  // Leave the table as it was: the parked stages are not due for a year; the 1,000 due ones go to the far future.
+  await q(
+    `update public.enrollment_stages set scheduled_at = now() + interval '100 years' where organization_id = $1 and scheduled_at <= now()`,
+    [f.org],
+  );
+}
+
+await db.end();
+fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+fs.writeFileSync(path.join(here, 'results', 'sending.txt'), out.join('\n') + '\n');

@@ -1,0 +1,186 @@
+// Turns one claimed stage (a row of claim_due_stages) into the Resend payload the candidate
+// receives: tokens rendered with the shared email library (src/lib/email, bundled by the
+// Supabase CLI through the relative import), tracked links and open pixel through signed
+// `track` URLs unless the sender turned tracking off, the unsubscribe footer and RFC 8058
+// one-click headers when the enrolment includes them, Reply-To carrying the enrolment's reply
+// token, and threading headers. The payload is a pure function of the row and the config, so
+// re-driving a stage after a crash produces the identical request (same Idempotency-Key, same
+// body), which the provider answers from its idempotency record instead of sending again.
+import {
+  renderStage,
+  renderSubject,
+  resolveTimeZone,
+  type DocNode,
+  type RenderContext,
+} from '../../../src/lib/email/index.ts';
+import { signLink } from '../_shared/signed-links.ts';
+import type { SendConfig } from './config.ts';
+
+/** A row of public.claim_due_stages. */
+export interface ClaimedStage {
+  stage_id: string;
+  enrollment_id: string;
+  sequence_id: string;
+  organization_id: string;
+  candidate_id: string;
+  position: number;
+  subject: string;
+  body: DocNode;
+  thread_mode: 'reply' | 'new_thread';
+  send_window: { days: number[]; start: string; end: string } | null;
+  scheduled_at: string;
+  idempotency_key: string;
+  send_key: string | null;
+  attempts: number;
+  to_email: string;
+  reply_token: string;
+  include_unsubscribe_link: boolean;
+  candidate: {
+    first_name: string | null;
+    last_name: string | null;
+    company: string | null;
+    title: string | null;
+    location: string | null;
+    reason_for_outreach: string | null;
+    custom_fields: Record<string, string | number | boolean | null> | null;
+    time_zone: string | null;
+  };
+  sender: {
+    user_id: string;
+    name: string | null;
+    email: string;
+    title: string | null;
+    signature: string | null;
+    tracking_enabled: boolean;
+    time_zone: string | null;
+  };
+  job_title: string | null;
+  org_time_zone: string;
+  sequence_title: string;
+  thread_subject: string | null;
+  in_reply_to: string | null;
+  references: string[] | null;
+}
+
+/** What resend.batch.send / resend.emails.send take for one email. */
+export interface EmailPayload {
+  from: string;
+  to: string[];
+  replyTo: string[];
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  tags: { name: string; value: string }[];
+}
+
+export function renderContext(stage: ClaimedStage): RenderContext {
+  const c = stage.candidate;
+  return {
+    candidate: {
+      firstName: c.first_name,
+      lastName: c.last_name,
+      company: c.company,
+      title: c.title,
+      location: c.location,
+      reasonForOutreach: c.reason_for_outreach,
+      customFields: c.custom_fields ?? {},
+    },
+    sender: {
+      name: stage.sender.name,
+      title: stage.sender.title,
+      signature: stage.sender.signature,
+      email: stage.sender.email,
+    },
+    job: { title: stage.job_title },
+  };
+}
+
+/** The zone send windows are read in: the recipient's, else the sender's, else the organisation's (S9). */
+export function recipientTimeZone(stage: ClaimedStage): string {
+  return resolveTimeZone(stage.candidate.time_zone, stage.sender.time_zone, stage.org_time_zone);
+}
+
+/** The Message-ID this stage's email carries, known before the provider call. */
+export function messageIdFor(stage: ClaimedStage, config: SendConfig): string {
+  return `<${stage.stage_id}@${config.inboundDomain}>`;
+}
+
+/** `"Name" <address>`, quoting the display name so commas or quotes in it cannot split it. */
+function mailbox(name: string | null, address: string): string {
+  const clean = (name ?? '').replace(/[\r\n]+/g, ' ').trim();
+  if (clean === '') return address;
+  return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+}
+
+/** Header values must be one line; References may be long, so it is folded by the provider. */
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ').trim();
+}
+
+export async function composeEmail(stage: ClaimedStage, config: SendConfig): Promise<EmailPayload> {
+  const context = renderContext(stage);
+  const base = `${config.supabaseUrl}/functions/v1`;
+  const tracking = stage.sender.tracking_enabled;
+
+  // renderStage calls the link rewriter synchronously, and signing is asynchronous: collect
+  // the links in document order first, sign them, then render with the signed URLs.
+  const links: string[] = [];
+  if (tracking) {
+    renderStage({ subject: stage.subject, body: stage.body }, context, {
+      linkRewriter: (url, index) => {
+        links[index] = url;
+        return url;
+      },
+    });
+  }
+  const tracked = await Promise.all(
+    links.map(
+      async (url, i) =>
+        `${base}/track/c/${await signLink({ k: 'click', s: stage.stage_id, i, u: url }, config.linkSigningSecret)}`,
+    ),
+  );
+  const unsubscribeUrl = stage.include_unsubscribe_link
+    ? `${base}/unsubscribe?token=${await signLink({ k: 'unsubscribe', s: stage.stage_id }, config.linkSigningSecret)}`
+    : undefined;
+  const pixel = tracking
+    ? `${base}/track/o/${await signLink({ k: 'open', s: stage.stage_id }, config.linkSigningSecret)}`
+    : undefined;
+
+  const rendered = renderStage({ subject: stage.subject, body: stage.body }, context, {
+    ...(tracking ? { linkRewriter: (_url: string, index: number) => tracked[index] ?? _url } : {}),
+    ...(pixel ? { trackingPixelUrl: pixel } : {}),
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+  });
+
+  const headers: Record<string, string> = { 'Message-ID': messageIdFor(stage, config) };
+  let subject = rendered.subject;
+  // A follow-up in the same thread answers the last sent email of the thread, under the
+  // thread's first subject, as a mail client's reply would.
+  if (stage.thread_mode === 'reply' && stage.in_reply_to) {
+    headers['In-Reply-To'] = oneLine(stage.in_reply_to);
+    headers['References'] = oneLine((stage.references ?? [stage.in_reply_to]).join(' '));
+    const root = renderSubject(stage.thread_subject ?? stage.subject, context);
+    subject = /^re:/i.test(root) ? root : `Re: ${root}`;
+  }
+  if (unsubscribeUrl) {
+    headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+
+  return {
+    from: mailbox(stage.sender.name, stage.sender.email),
+    to: [stage.to_email],
+    replyTo: [`reply+${stage.reply_token}@${config.inboundDomain}`],
+    subject,
+    html: rendered.html,
+    text: rendered.text,
+    headers,
+    // Resend's webhooks echo tags, which lets the inbound side find the stage of an event.
+    tags: [
+      { name: 'stage_id', value: stage.stage_id },
+      { name: 'enrollment_id', value: stage.enrollment_id },
+      { name: 'sequence_id', value: stage.sequence_id },
+    ],
+  };
+}

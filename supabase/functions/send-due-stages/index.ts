@@ -1,0 +1,86 @@
+// send-due-stages (S4): called every minute by pg_cron through pg_net (migration
+// 20261126001300_send_cron.sql), and by operators or tests. It drains the backlog of due
+// stages while its time budget lasts and answers a JSON summary
+// {claimed, sent, failed, rescheduled, skipped, rounds, pending, render_ms}.
+//
+// Authorisation: `verify_jwt = false` in supabase/config.toml because the cron job's bearer
+// is a shared secret, not a JWT; this function itself requires the bearer to equal
+// SEND_DUE_STAGES_SECRET (what Vault's `send_due_stages_secret` holds) or the service role key.
+import { createClient } from '@supabase/supabase-js';
+import { Resend } from 'resend';
+import { loadConfig } from './config.ts';
+import { Drainer } from './engine.ts';
+
+const config = loadConfig();
+
+// The service role is needed because sending crosses users: the engine claims and records the
+// stages of every organisation, which no signed-in user may see. It only calls the engine's
+// RPCs, which are granted to the service role alone.
+const db = createClient(config.supabaseUrl, config.serviceRoleKey, {
+  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+});
+const resend = new Resend(config.resendApiKey, config.resendBaseUrl ? { baseUrl: config.resendBaseUrl } : undefined);
+
+const encoder = new TextEncoder();
+
+/** Constant-time comparison through digests, so timing reveals nothing about the secret. */
+async function sameSecret(given: string, expected: string | null): Promise<boolean> {
+  if (!expected) return false;
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest('SHA-256', encoder.encode(given)),
+    crypto.subtle.digest('SHA-256', encoder.encode(expected)),
+  ]);
+  const x = new Uint8Array(a);
+  const y = new Uint8Array(b);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+Deno.serve(async (req) => {
+  if (req.method !== 'POST') return json(405, { error: 'method_not_allowed', message: 'Use POST.' });
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
+  const allowed =
+    bearer !== '' &&
+    ((await sameSecret(bearer, config.cronSecret)) || (await sameSecret(bearer, config.serviceRoleKey)));
+  if (!allowed) return json(401, { error: 'unauthorized', message: 'A valid bearer secret is required.' });
+
+  let body: Record<string, unknown> = {};
+  const text = await req.text();
+  if (text.trim() !== '') {
+    try {
+      const parsed = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      body = parsed;
+    } catch {
+      return json(400, { error: 'invalid_body', message: 'The body must be a JSON object or empty.' });
+    }
+  }
+  // Fault injection exists for the local fault tests only: honoured only while SUPABASE_URL
+  // is a loopback address, which is never the case on hosted Supabase.
+  const local = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(config.supabaseUrl);
+  const fault = local ? (typeof body.fault === 'string' ? body.fault : config.fault) : null;
+  // Likewise local-only: tuning for one run (a short provider timeout for the timeout test,
+  // batch sizes for bench/sending.js), each bounded like its environment variable.
+  const runConfig = { ...config };
+  if (local) {
+    const bounded = (v: unknown, min: number, max: number) =>
+      Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? (v as number) : null;
+    runConfig.providerTimeoutMs = bounded(body.providerTimeoutMs, 100, 60_000) ?? config.providerTimeoutMs;
+    runConfig.batchSize = bounded(body.batchSize, 1, 100) ?? config.batchSize;
+    runConfig.batchDelayMs = bounded(body.batchDelayMs, 0, 10_000) ?? config.batchDelayMs;
+    runConfig.claimLimit = bounded(body.claimLimit, 1, 5000) ?? config.claimLimit;
+  }
+
+  try {
+    const summary = await new Drainer(db, resend, runConfig, { fault }).run();
+    return json(200, summary);
+  } catch (e) {
+    console.error(`send-due-stages: ${(e as Error).stack ?? e}`);
+    return json(503, { error: 'unavailable', message: (e as Error).message });
+  }
+});

@@ -1,0 +1,117 @@
+// Helpers of the sending suites: invoke send-due-stages as the cron job does (POST with the
+// bearer secret) or as an operator (service role key), read the mail catcher's messages and
+// counters, inject provider faults, and switch the real cron job off while a suite needs to
+// decide alone when the function runs.
+import { db, stackEnv } from './factories.ts';
+
+/** The local stack's default SEND_DUE_STAGES_SECRET (local/lib/config.js LOCAL_FUNCTION_SECRETS). */
+export const LOCAL_CRON_SECRET = 'local-send-due-stages-secret-not-for-production';
+
+export interface SendSummary {
+  claimed: number;
+  sent: number;
+  failed: number;
+  rescheduled: number;
+  skipped: number;
+  rounds: number;
+  pending: number;
+}
+
+export async function invokeSender(
+  opts: { bearer?: string; body?: unknown } = {},
+): Promise<{ status: number; body: SendSummary & Record<string, unknown> }> {
+  const res = await fetch(`${stackEnv.api}/functions/v1/send-due-stages`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${opts.bearer ?? stackEnv.serviceRoleKey}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(opts.body ?? {}),
+  });
+  const text = await res.text();
+  let body: any = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { raw: text };
+  }
+  return { status: res.status, body };
+}
+
+export interface CaughtMessage {
+  id: string;
+  from: string;
+  to: string[];
+  reply_to: string[] | null;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  tags: { name: string; value: string }[];
+  message_id: string;
+  idempotency_key: string | null;
+  created_at: string;
+}
+
+/** Messages addressed to `to` (full content), oldest first. */
+export async function messagesTo(to: string): Promise<CaughtMessage[]> {
+  const list = (await (await fetch(`${stackEnv.mailUrl}/_catcher/messages?to=${encodeURIComponent(to)}`)).json()) as {
+    id: string;
+  }[];
+  const full = await Promise.all(
+    list.map(
+      async (m) => (await (await fetch(`${stackEnv.mailUrl}/_catcher/messages/${m.id}`)).json()) as CaughtMessage,
+    ),
+  );
+  return full.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+}
+
+/** How many messages each of `addresses` received (listing only, no content). */
+export async function countsTo(addresses: string[]): Promise<Map<string, number>> {
+  const all = (await (await fetch(`${stackEnv.mailUrl}/_catcher/messages`)).json()) as { to: string[] }[];
+  const counts = new Map(addresses.map((a) => [a.toLowerCase(), 0]));
+  for (const m of all) {
+    for (const t of m.to) {
+      const bare = (/<([^>]+)>/.exec(t)?.[1] ?? t).toLowerCase();
+      if (counts.has(bare)) counts.set(bare, (counts.get(bare) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+export async function catcherStats(): Promise<{
+  accepted_requests: number;
+  idempotent_replays: number;
+  rejected_requests: number;
+  messages: number;
+}> {
+  return (await fetch(`${stackEnv.mailUrl}/_catcher/stats`)).json() as never;
+}
+
+export async function catcherConfig(body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${stackEnv.mailUrl}/_catcher/config`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`catcher config: ${res.status} ${await res.text()}`);
+}
+
+export async function resetCatcherFaults(): Promise<void> {
+  await catcherConfig({ rateLimitPerSecond: null, failNext: null, delayMs: 0 });
+}
+
+/** Pauses or re-activates the send-due-stages cron job (so a suite decides when sending runs). */
+export async function setCronActive(active: boolean): Promise<void> {
+  await db().query(`select cron.alter_job(jobid, active := $1) from cron.job where jobname = 'send-due-stages'`, [
+    active,
+  ]);
+}
+
+/** Polls `check` until it returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
