@@ -25,6 +25,19 @@ const originalServe = Deno.serve.bind(Deno);
   );
 };
 
+// The stack holds this worker's stdin open; when the stack dies, even by SIGKILL, the pipe
+// closes and the worker exits instead of lingering as an orphan.
+(async () => {
+  try {
+    for await (const _ of Deno.stdin.readable) {
+      // The stack never writes; reading only detects the end of the pipe.
+    }
+  } catch {
+    // A broken pipe means the same: the stack is gone.
+  }
+  Deno.exit(0);
+})();
+
 const entry = Deno.args[0];
 if (!entry) throw new Error('bootstrap: missing entry module');
 await import(entry);

@@ -65,7 +65,8 @@ export function createWorkerPool(opts) {
       BOOTSTRAP,
       pathToFileURL(fn.entry).href,
     ];
-    const child = spawn(DENO, args, { cwd: fn.fnDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin stays open as a lifeline: bootstrap.ts exits when it closes (see there).
+    const child = spawn(DENO, args, { cwd: fn.fnDir, env, stdio: ['pipe', 'pipe', 'pipe'] });
 
     /** @type {Worker} */
     const worker = {
