@@ -1,7 +1,9 @@
 // The "act as the candidate" controls of the inbox's message view (reply, out-of-office,
 // bounce, complain, open, click, unsubscribe). They reach the app through the same signed
-// webhooks and links production uses (candidate-events.js): replies, out-of-office answers,
-// bounces and complaints are Svix-signed Resend webhook deliveries; opens and clicks fetch the
+// webhooks and links production uses (candidate-events.js): replies and out-of-office answers
+// are kept as received emails and announced by a metadata-only `email.received` delivery, so
+// the app fetches them from GET /emails/receiving/:id as it does from Resend; bounces and
+// complaints are Svix-signed Resend webhook deliveries; opens and clicks fetch the
 // tracking URLs in the email's HTML as a mail client would; unsubscribe opens the link.
 // Each action answers with a small page saying what the app replied, and a link back.
 import {
@@ -9,9 +11,10 @@ import {
   messageEvent,
   messageLinks,
   pixelUrl,
-  replyEvent,
+  replyEmail,
   unsubscribeUrl,
 } from './candidate-events.js';
+import { receivedEvent } from './received.js';
 import { escapeHtml } from './inbox.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
@@ -91,6 +94,17 @@ function resultPage(res, m, status, title, detail) {
 <p><a href="/messages/${escapeHtml(encodeURIComponent(m.id))}">Back to the message</a></p></main></body></html>`);
 }
 
+/**
+ * Keeps `email` as received, then announces it with the metadata-only webhook Resend sends.
+ * @param {{ store: import('./store.js').MailStore, log: (s: string) => void }} ctx @param {string} api
+ * @param {import('./received.js').ReceivedEmail} email
+ */
+function deliverReceived(ctx, api, email) {
+  ctx.store.receive(email);
+  ctx.log(`received ${email.id} from ${email.from} to ${email.to.join(', ')}: ${email.subject}`);
+  return deliverWebhook(api, receivedEvent(email));
+}
+
 /** The API the app runs on: API_URL when set, else the stack's host and API port. */
 function apiUrl(/** @type {any} */ config) {
   if (process.env.API_URL) return process.env.API_URL.replace(/\/+$/, '');
@@ -134,7 +148,7 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
         resultPage(res, m, 400, 'Write a reply first', 'The reply text was empty; nothing was sent.');
         return true;
       }
-      reportWebhook('Reply delivered', await deliverWebhook(api, replyEvent(m, { text })));
+      reportWebhook('Reply delivered', await deliverReceived(ctx, api, replyEmail(m, { text })));
     } else if (name === 'out-of-office') {
       const date = form.get('return_date') ?? '';
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
@@ -147,12 +161,12 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
         year: 'numeric',
         timeZone: 'UTC',
       });
-      const event = replyEvent(m, {
+      const email = replyEmail(m, {
         subjectPrefix: 'Automatic reply: ',
         text: `Thank you for your email. I am out of the office until ${pretty} with limited access to email. I will reply when I return.`,
         headers: { 'Auto-Submitted': 'auto-replied', 'X-Autoreply': 'yes' },
       });
-      reportWebhook('Out-of-office reply delivered', await deliverWebhook(api, event));
+      reportWebhook('Out-of-office reply delivered', await deliverReceived(ctx, api, email));
     } else if (name === 'bounce') {
       const event = messageEvent(m, 'email.bounced', {
         bounce: {

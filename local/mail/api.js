@@ -1,5 +1,6 @@
 // The Resend-compatible part of the mail catcher: POST /emails, POST /emails/batch,
-// GET /emails/:id and GET /emails, with Resend's authentication errors, Idempotency-Key
+// GET /emails/:id and GET /emails, the Received-emails API (GET /emails/receiving[/:id],
+// received.js), with Resend's authentication errors, Idempotency-Key
 // semantics, rate-limit headers and error envelope. The app's edge functions reach it through
 // the official `resend` SDK (`new Resend(key, { baseUrl: MAIL_URL })` or RESEND_BASE_URL), so
 // what works here works against api.resend.com.
@@ -15,6 +16,7 @@ import {
   validationError,
 } from './errors.js';
 import { MAX_BATCH, validateEmail } from './validate.js';
+import { answerReceiving } from './received.js';
 
 /** Largest request body read. Resend allows 40 MB of attachments per email, base64 adds a third. */
 export const MAX_BODY = 60 * 1024 * 1024;
@@ -275,6 +277,12 @@ export async function handleResendApi(ctx, req, res, url) {
       if (method !== 'POST') throw methodNotAllowed();
       const r = await handleSend(ctx, path === '/emails' ? 'single' : 'batch', req);
       return send(res, r.status, r.body, headers);
+    }
+    if (path === '/emails/receiving' || path.startsWith('/emails/receiving/')) {
+      if (method !== 'GET') throw methodNotAllowed();
+      const injected = ctx.faults.takeReceivingFailure();
+      if (injected !== null) throw injectedFailure(injected);
+      return send(res, 200, answerReceiving(ctx.store, path, url), headers);
     }
     const one = /^\/emails\/([^/]+)$/.exec(path);
     if (one) {

@@ -1,11 +1,14 @@
-// What the inbox's "act as the candidate" buttons send (used by actions.js): Resend webhook
-// events about a caught message, built in the shapes Resend documents, signed with Svix using
+// What the inbox's "act as the candidate" buttons send (used by actions.js): the candidate's
+// reply as a received email (kept by the catcher, read back by the app through the
+// Received-emails API) and Resend webhook events about a caught message, built in the shapes
+// Resend documents, signed with Svix using
 // the stack's RESEND_WEBHOOK_SECRET, and posted to the app's resend-webhook function — the
 // same path a production delivery takes. Also reads the links a mail client would follow out
 // of the message's HTML (tracking pixel, tracked links, unsubscribe).
 import crypto from 'node:crypto';
 import { Webhook } from 'svix';
 import { RESEND_WEBHOOK_SECRET } from '../lib/config.js';
+import { newReceivedEmail } from './received.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
 
@@ -51,12 +54,14 @@ const header = (/** @type {StoredMessage} */ m, /** @type {string} */ name) =>
 const candidateOf = (/** @type {StoredMessage} */ m) => m.to[0] ?? 'candidate@example.test';
 
 /**
- * An `email.received` event answering `m` as the candidate would: to the Reply-To address
- * (reply+<token>@…), with In-Reply-To/References and the original quoted below.
+ * The email a candidate sends answering `m`: to the Reply-To address (reply+<token>@…), with
+ * In-Reply-To/References and the original quoted below. The catcher keeps it as Resend keeps a
+ * received email (received.js); the app learns of it through a metadata-only webhook
+ * (receivedEvent) and reads it from GET /emails/receiving/:id, as in production.
  * @param {StoredMessage} m @param {{ text: string, subjectPrefix?: string, headers?: Record<string, string> }} opts
+ * @returns {import('./received.js').ReceivedEmail}
  */
-export function replyEvent(m, opts) {
-  const now = new Date().toISOString();
+export function replyEmail(m, opts) {
   const messageId = `<${crypto.randomUUID()}@candidate.mail.local>`;
   const references = [header(m, 'references'), m.message_id].filter(Boolean).join(' ');
   const quoted = (m.text ?? '')
@@ -64,26 +69,19 @@ export function replyEvent(m, opts) {
     .map((l) => `> ${l}`)
     .join('\n');
   const to = m.reply_to && m.reply_to.length ? m.reply_to : [m.from];
-  return {
-    type: 'email.received',
-    created_at: now,
-    data: {
-      email_id: crypto.randomUUID(),
-      created_at: now,
-      from: candidateOf(m),
-      to,
-      subject: `${opts.subjectPrefix ?? 'Re: '}${m.subject}`,
-      message_id: messageId,
-      text: `${opts.text}\n\nOn ${new Date(m.created_at).toUTCString()}, ${m.from} wrote:\n${quoted}\n`,
-      headers: {
-        'Message-ID': messageId,
-        'In-Reply-To': m.message_id,
-        References: references,
-        ...(opts.headers ?? {}),
-      },
-      attachments: [],
+  return newReceivedEmail({
+    from: candidateOf(m),
+    to,
+    subject: `${opts.subjectPrefix ?? 'Re: '}${m.subject}`,
+    message_id: messageId,
+    text: `${opts.text}\n\nOn ${new Date(m.created_at).toUTCString()}, ${m.from} wrote:\n${quoted}\n`,
+    headers: {
+      'Message-ID': messageId,
+      'In-Reply-To': m.message_id,
+      References: references,
+      ...(opts.headers ?? {}),
     },
-  };
+  });
 }
 
 /** An event about the caught message itself (bounced, complained, opened …), keyed by its Resend id. */

@@ -1,6 +1,7 @@
 // Runtime knobs of the mail catcher that let tests reproduce what Resend does under pressure:
 // a per-second rate limit with Resend's `ratelimit-*` headers and 429s, a number of injected
-// failures for the next sends, and an artificial delay. Set from MAIL_RATE_LIMIT_PER_SECOND at
+// failures for the next sends (failNext) or the next reads of received emails
+// (failReceivingNext), and an artificial delay. Set from MAIL_RATE_LIMIT_PER_SECOND at
 // start and changed at runtime with POST /_catcher/config.
 import { ResendError } from './errors.js';
 
@@ -61,17 +62,33 @@ export function parseRateLimitEnv(v) {
 
 const configError = (/** @type {string} */ m) => new ResendError(400, 'validation_error', m);
 
+/** @typedef {{ status: number, remaining: number }} Failure */
+
+/** Consumes one failure of `f`: the status to answer with and what is left (null when none). */
+function take(/** @type {Failure | null} */ f) {
+  if (!f || f.remaining <= 0) return { status: null, left: null };
+  f.remaining--;
+  return { status: f.status, left: f.remaining === 0 ? null : f };
+}
+
 export class Faults {
-  /** @type {{ status: number, remaining: number } | null} */
+  /** @type {Failure | null} sends (POST /emails, /emails/batch) */
   failNext = null;
+  /** @type {Failure | null} reads of received emails (GET /emails/receiving…) */
+  failReceivingNext = null;
   delayMs = 0;
 
-  /** Consumes one injected failure, if any is left: the status to answer with. */
+  /** Consumes one injected send failure, if any is left: the status to answer with. */
   takeFailure() {
-    if (!this.failNext || this.failNext.remaining <= 0) return null;
-    this.failNext.remaining--;
-    const { status } = this.failNext;
-    if (this.failNext.remaining === 0) this.failNext = null;
+    const { status, left } = take(this.failNext);
+    this.failNext = left;
+    return status;
+  }
+
+  /** Consumes one injected failure of the Received-emails API. */
+  takeReceivingFailure() {
+    const { status, left } = take(this.failReceivingNext);
+    this.failReceivingNext = left;
     return status;
   }
 }
@@ -86,7 +103,7 @@ export class Faults {
 export function applyConfig(body, limiter, faults) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw configError('Expected a JSON object.');
   const b = /** @type {Record<string, any>} */ (body);
-  const known = new Set(['rateLimitPerSecond', 'failNext', 'delayMs']);
+  const known = new Set(['rateLimitPerSecond', 'failNext', 'failReceivingNext', 'delayMs']);
   for (const k of Object.keys(b)) if (!known.has(k)) throw configError(`Unknown setting \`${k}\`.`);
 
   /** @type {Array<() => void>} */
@@ -98,17 +115,19 @@ export function applyConfig(body, limiter, faults) {
     }
     changes.push(() => limiter.setLimit(v === 0 ? null : v));
   }
-  if ('failNext' in b) {
-    const v = b.failNext;
-    if (v === null) changes.push(() => (faults.failNext = null));
-    else {
-      if (typeof v !== 'object' || !Number.isInteger(v.status) || v.status < 400 || v.status > 599) {
-        throw configError('`failNext.status` must be an HTTP error status (400–599).');
-      }
-      const count = v.count ?? 1;
-      if (!Number.isInteger(count) || count < 0) throw configError('`failNext.count` must be a whole number ≥ 0.');
-      changes.push(() => (faults.failNext = count === 0 ? null : { status: v.status, remaining: count }));
+  for (const field of /** @type {const} */ (['failNext', 'failReceivingNext'])) {
+    if (!(field in b)) continue;
+    const v = b[field];
+    if (v === null) {
+      changes.push(() => (faults[field] = null));
+      continue;
     }
+    if (typeof v !== 'object' || !Number.isInteger(v.status) || v.status < 400 || v.status > 599) {
+      throw configError(`\`${field}.status\` must be an HTTP error status (400–599).`);
+    }
+    const count = v.count ?? 1;
+    if (!Number.isInteger(count) || count < 0) throw configError(`\`${field}.count\` must be a whole number ≥ 0.`);
+    changes.push(() => (faults[field] = count === 0 ? null : { status: v.status, remaining: count }));
   }
   if ('delayMs' in b) {
     const v = b.delayMs ?? 0;
@@ -125,6 +144,9 @@ export function describeConfig(limiter, faults) {
   return {
     rateLimitPerSecond: limiter.limit,
     failNext: faults.failNext ? { status: faults.failNext.status, count: faults.failNext.remaining } : null,
+    failReceivingNext: faults.failReceivingNext
+      ? { status: faults.failReceivingNext.status, count: faults.failReceivingNext.remaining }
+      : null,
     delayMs: faults.delayMs,
   };
 }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { RateLimiter, Faults, applyConfig, parseRateLimitEnv } from './limits.js';
 import { bareAddress, isEmailAddress, validateEmail } from './validate.js';
 import { escapeHtml } from './inbox.js';
+import { newReceivedEmail, receivedEvent, receivingObject } from './received.js';
+import { replyEmail } from './candidate-events.js';
 
 describe('email addresses', () => {
   it.each(['a@example.com', 'Ann Lee <ann.lee+x@mail.example.co.uk>', '"Lee, Ann" <ann@example.com>', ' <a@b.io> '])(
@@ -93,8 +95,71 @@ describe('applyConfig', () => {
     expect([f.takeFailure(), f.takeFailure(), f.takeFailure()]).toEqual([503, 503, null]);
   });
 
+  it('keeps injected failures of sends and of received-email reads apart', () => {
+    const f = new Faults();
+    applyConfig({ failReceivingNext: { status: 500, count: 1 } }, new RateLimiter(), f);
+    expect(f.takeFailure()).toBeNull();
+    expect([f.takeReceivingFailure(), f.takeReceivingFailure()]).toEqual([500, null]);
+    expect(() => applyConfig({ failReceivingNext: { status: 302 } }, new RateLimiter(), f)).toThrow(
+      /failReceivingNext.status/,
+    );
+  });
+
   it('refuses unknown settings', () => {
     expect(() => applyConfig({ rateLimit: 1 }, new RateLimiter(), new Faults())).toThrow(/Unknown setting/);
+  });
+});
+
+describe('received emails', () => {
+  const sent = /** @type {import('./store.js').StoredMessage} */ ({
+    ...validateEmail({
+      from: 'Ina <ina@acme.test>',
+      to: 'Ada <ada@example.com>',
+      reply_to: 'reply+tok123456@inbound.local',
+      subject: 'Hello Ada',
+      text: 'Hi Ada,\nare you open to a chat?',
+    }),
+    id: '6f1c2a9e-8b7d-4c3e-9a1f-2b3c4d5e6f70',
+    message_id: '<sent-1@mail.local>',
+    created_at: '2026-01-05T10:00:00.000Z',
+    last_event: 'sent',
+    idempotency_key: null,
+    batch_id: null,
+  });
+
+  it('a candidate reply answers the Reply-To address, threads on the sent message and quotes it', () => {
+    const e = replyEmail(sent, { text: 'Yes, happy to.' });
+    expect(e).toMatchObject({
+      from: 'Ada <ada@example.com>',
+      to: ['reply+tok123456@inbound.local'],
+      received_for: ['reply+tok123456@inbound.local'],
+      subject: 'Re: Hello Ada',
+      html: null,
+      headers: { 'In-Reply-To': '<sent-1@mail.local>', References: '<sent-1@mail.local>', 'Message-ID': e.message_id },
+    });
+    expect(e.text).toMatch(
+      /^Yes, happy to\.\n\nOn .*, Ina <ina@acme\.test> wrote:\n> Hi Ada,\n> are you open to a chat\?\n$/,
+    );
+  });
+
+  it('the webhook announcing it carries metadata only: no body and no headers', () => {
+    const e = replyEmail(sent, { text: 'Yes.' });
+    const event = receivedEvent(e);
+    expect(event.type).toBe('email.received');
+    expect(Object.keys(event.data).sort()).toEqual(
+      ['attachments', 'bcc', 'cc', 'created_at', 'email_id', 'from', 'message_id', 'subject', 'to'].sort(),
+    );
+    expect(event.data.email_id).toBe(e.id);
+    expect(receivingObject(e)).toMatchObject({ object: 'email', id: e.id, text: e.text, raw: null });
+  });
+
+  it('refuses a received email without a valid sender or any recipient', () => {
+    expect(() => newReceivedEmail({ to: ['a@b.test'] })).toThrow(/from/);
+    expect(() => newReceivedEmail({ from: 'a@b.test', to: [] })).toThrow(/to/);
+    expect(() => newReceivedEmail({ from: 'a@b.test', to: ['x'] })).toThrow(/to/);
+    expect(() =>
+      newReceivedEmail({ from: 'a@b.test', to: ['c@d.test'], headers: { 'X-A': 'a\r\nBcc: e@f.test' } }),
+    ).toThrow(/headers/);
   });
 });
 

@@ -3,7 +3,9 @@
 //   - the Resend API (api.js): the app's edge functions send through the official `resend` SDK
 //     pointed here with `new Resend(key, { baseUrl: MAIL_URL })` or RESEND_BASE_URL=MAIL_URL;
 //   - the inbox page at / and /messages/:id (inbox.js) where a developer reads what was sent;
-//   - /_catcher/*, JSON for tests: the stored messages, counters, and runtime fault injection.
+//   - /_catcher/*, JSON for tests: the stored messages, counters, runtime fault injection, and
+//     /_catcher/received, where a test stores an email "received from a candidate" for the
+//     Received-emails API (received.js) to serve, as Resend would after an inbound delivery.
 // Messages live in memory and in <dataDir>/mail/messages.jsonl (store.js), so a restart keeps them.
 import http from 'node:http';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { handleCandidateAction } from './actions.js';
 import { renderList, renderPage } from './inbox.js';
 import { Faults, RateLimiter, applyConfig, describeConfig, parseRateLimitEnv } from './limits.js';
 import { MailStore } from './store.js';
+import { newReceivedEmail, receivingObject } from './received.js';
 import { ResendError } from './errors.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
@@ -82,6 +85,15 @@ export async function startMail(config, opts = {}) {
         ? json(res, 200, catcherJson(m, true))
         : json(res, 404, { statusCode: 404, name: 'not_found', message: 'Message not found.' });
     }
+    if (p === '/_catcher/received') {
+      if (method === 'GET') return json(res, 200, store.listReceived().map(receivingObject));
+      if (method === 'POST') {
+        const email = newReceivedEmail(await readJson(req));
+        store.receive(email);
+        log(`received ${email.id} from ${email.from} to ${email.to.join(', ')}: ${email.subject}`);
+        return json(res, 200, receivingObject(email));
+      }
+    }
     if (p === '/_catcher/stats' && method === 'GET') return json(res, 200, { ...store.stats, messages: store.size });
     if (p === '/_catcher/config') {
       if (method === 'GET') return json(res, 200, describeConfig(limiter, faults));
@@ -92,7 +104,7 @@ export async function startMail(config, opts = {}) {
       }
     }
     req.resume();
-    if (['/_catcher/messages', '/_catcher/config', '/_catcher/stats'].includes(p) || one) {
+    if (['/_catcher/messages', '/_catcher/config', '/_catcher/stats', '/_catcher/received'].includes(p) || one) {
       return json(res, 405, {
         statusCode: 405,
         name: 'method_not_allowed',

@@ -1,7 +1,9 @@
-// The mail catcher's memory: every accepted message and every idempotency record, held in memory
-// and appended to `<dataDir>/mail/messages.jsonl` so a restart of the stack keeps the inbox and
-// still recognises retries of requests it already answered. One JSON object per line:
+// The mail catcher's memory: every accepted message, every received (candidate → app) email and
+// every idempotency record, held in memory and appended to `<dataDir>/mail/messages.jsonl` so a
+// restart of the stack keeps the inbox, still serves received emails to the app and still
+// recognises retries of requests it already answered. One JSON object per line:
 //   {"type":"message","message":{…}}          a stored email
+//   {"type":"received","email":{…}}           a received email (received.js), as Resend keeps it
 //   {"type":"idempotency","key":…,"hash":…,…}  the answer given to an Idempotency-Key
 // Appends are synchronous: the file is small, local and written once per accepted send, and a
 // synchronous write means no request can observe a message the file does not yet hold.
@@ -30,6 +32,10 @@ export class MailStore {
   #messages = [];
   /** @type {Map<string, StoredMessage>} */
   #byId = new Map();
+  /** @type {import('./received.js').ReceivedEmail[]} oldest first */
+  #received = [];
+  /** @type {Map<string, import('./received.js').ReceivedEmail>} */
+  #receivedById = new Map();
   /** @type {Map<string, IdempotencyRecord>} */
   #idempotency = new Map();
   /** @type {Set<string>} keys whose first request is still being answered */
@@ -56,6 +62,7 @@ export class MailStore {
       try {
         const rec = JSON.parse(line);
         if (rec.type === 'message') this.#remember(rec.message);
+        else if (rec.type === 'received') this.#rememberReceived(rec.email);
         else if (rec.type === 'idempotency') this.#idempotency.set(rec.key, rec);
         else skipped++;
       } catch {
@@ -70,6 +77,12 @@ export class MailStore {
   #remember(m) {
     this.#messages.push(m);
     this.#byId.set(m.id, m);
+  }
+
+  /** @param {import('./received.js').ReceivedEmail} e */
+  #rememberReceived(e) {
+    this.#received.push(e);
+    this.#receivedById.set(e.id, e);
   }
 
   /** @param {object[]} records */
@@ -96,6 +109,22 @@ export class MailStore {
   /** @param {string} id */
   get(id) {
     return this.#byId.get(id) ?? null;
+  }
+
+  /** Keeps an email received from outside (a candidate's reply), for GET /emails/receiving/:id. */
+  receive(/** @type {import('./received.js').ReceivedEmail} */ email) {
+    this.#append([{ type: 'received', email }]);
+    this.#rememberReceived(email);
+  }
+
+  /** @param {string} id */
+  getReceived(id) {
+    return this.#receivedById.get(id) ?? null;
+  }
+
+  /** Received emails, newest first. */
+  listReceived() {
+    return [...this.#received].reverse();
   }
 
   /**
@@ -135,11 +164,13 @@ export class MailStore {
     this.#inFlight.delete(key);
   }
 
-  /** Forgets every message, idempotency record and counter (the tests' clean slate). */
+  /** Forgets every message, received email, idempotency record and counter (the tests' clean slate). */
   clear() {
     fs.writeFileSync(this.#file, '');
     this.#messages = [];
     this.#byId.clear();
+    this.#received = [];
+    this.#receivedById.clear();
     this.#idempotency.clear();
     this.stats = { accepted_requests: 0, idempotent_replays: 0, rejected_requests: 0 };
   }

@@ -104,30 +104,10 @@ begin
   return p_status::public.response_status;
 end $$;
 
--- Moves an enrolment's unsent stages when it resumes: when the next one's time has passed it
--- is due now and every later unsent stage moves by the same amount, keeping the original gaps
--- (the rule of private.shift_after_pause in 20261126001100 and shiftAfterPause in
--- src/lib/email/schedule.ts; kept here so this sweep does not depend on the engine's helper).
--- Callers: private.resume_due_ooo.
-create function private.shift_stages_after_ooo(p_enrollment_id uuid)
-returns void language plpgsql security definer set search_path = '' as $$
-declare
-  v_shift interval;
-begin
-  select pg_catalog.now() - pg_catalog.min(s.scheduled_at) into v_shift
-  from public.enrollment_stages s
-  where s.enrollment_id = p_enrollment_id and s.status = 'scheduled' and s.scheduled_at is not null;
-  if v_shift is not null and v_shift > interval '0' then
-    update public.enrollment_stages s
-      set scheduled_at = s.scheduled_at + v_shift
-    where s.enrollment_id = p_enrollment_id and s.status = 'scheduled' and s.scheduled_at is not null;
-  end if;
-end $$;
-
 -- Resumes sequences paused by an out-of-office reply whose resume time has come. Run by the
 -- pg_cron job `resume-ooo-enrollments` every 5 minutes; returns how many it resumed.
--- Stages move by the engine's rule (see private.shift_stages_after_ooo): an overdue stage is
--- due now and later ones keep their gaps. The engine's own sweep resumes any pause
+-- Stages move by the engine's rule (private.shift_after_pause, as resume_enrollments): an
+-- overdue stage is due now and later ones keep their gaps. The engine's own sweep resumes any pause
 -- whose resume_at passed too; the two skip each other's locked rows, and each re-checks the
 -- status, so an enrolment is resumed once. Callers: pg_cron (as postgres) and the service role.
 create function private.resume_due_ooo() returns integer
@@ -143,7 +123,7 @@ begin
     for update skip locked
   loop
     begin
-      perform private.shift_stages_after_ooo(v_id);
+      perform private.shift_after_pause(v_id);
       update public.enrollments e
         set status = 'running', pause_reason = null,
             response_status = case when e.response_status = 'out_of_office' then 'none'::public.response_status
@@ -166,10 +146,10 @@ end $$;
 
 revoke execute on function private.archive_not_interested(public.enrollments, text),
   private.apply_reply_classification(uuid, text, real, text, text), private.set_response_status(uuid, text, text),
-  private.shift_stages_after_ooo(uuid), private.resume_due_ooo() from public, anon, authenticated;
+  private.resume_due_ooo() from public, anon, authenticated;
 grant execute on function private.archive_not_interested(public.enrollments, text),
   private.apply_reply_classification(uuid, text, real, text, text),
-  private.shift_stages_after_ooo(uuid), private.resume_due_ooo() to service_role;
+  private.resume_due_ooo() to service_role;
 grant execute on function private.set_response_status(uuid, text, text) to authenticated, service_role;
 
 -- PostgREST entry points.

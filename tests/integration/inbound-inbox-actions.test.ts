@@ -51,6 +51,9 @@ async function sentWorld() {
   return { org, owner, job, cand, seq, enrollmentId, message };
 }
 
+const enrollmentToken = (id: string) =>
+  one<{ reply_token: string }>(`select reply_token::text from public.enrollments where id = $1`, [id]);
+
 async function act(m: CaughtMessage, name: string, fields: Record<string, string> = {}) {
   const res = await fetch(`${stackEnv.mailUrl}/messages/${encodeURIComponent(m.id)}/actions/${name}`, {
     method: 'POST',
@@ -101,6 +104,17 @@ describe('inbox candidate actions', () => {
     const r = await act(message, 'reply', { text: 'Yes, I would like to hear more.' });
     expect(r.status).toBe(200);
     expect(r.html).toContain('Reply delivered');
+    // As with Resend, the reply is kept as a received email and the webhook only announced it:
+    // the app read the text below from GET /emails/receiving/:id.
+    const received = (await (await fetch(`${stackEnv.mailUrl}/_catcher/received`)).json()) as Array<{
+      from: string;
+      to: string[];
+      text: string;
+    }>;
+    expect(received.find((e) => e.from === message.to[0])).toMatchObject({
+      to: [`reply+${(await enrollmentToken(enrollmentId)).reply_token}@inbound.local`],
+      text: expect.stringMatching(/^Yes, I would like to hear more\.\n\nOn /),
+    });
     expect(await enrollment(enrollmentId)).toMatchObject({
       status: 'completed',
       end_reason: 'replied',

@@ -285,6 +285,7 @@ describe('mail catcher (Resend API through the resend SDK)', () => {
     expect(await (await fetch(`${base}/_catcher/config`)).json()).toEqual({
       rateLimitPerSecond: null,
       failNext: null,
+      failReceivingNext: null,
       delayMs: 0,
     });
   });

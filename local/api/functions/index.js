@@ -23,6 +23,10 @@ const HOP_BY_HOP = new Set([
 
 /** @param {import('../server.js').ApiContext} ctx */
 export async function create(ctx) {
+  // Connections to the workers are kept open between requests: opening one per request cost
+  // the gateway a connect, a socket and its listeners each time (about a sixth of its CPU per
+  // webhook delivery in bench/webhook.js). Deno keeps them open; idle ones close after 5 s.
+  const agent = new http.Agent({ keepAlive: true, timeout: 5000 });
   const dirs = functionDirs(ctx.config);
   const pool = createWorkerPool({ dataDir: ctx.config.dataDir, log: ctx.log });
   const u = urls(ctx.config);
@@ -101,7 +105,7 @@ export async function create(ctx) {
 
       await new Promise((resolve) => {
         const upstream = http.request(
-          { host: '127.0.0.1', port, method: req.method, path: subpath, headers, agent: false },
+          { host: '127.0.0.1', port, method: req.method, path: subpath, headers, agent },
           (up) => {
             /** @type {Record<string, string | string[]>} */
             const out = {};
@@ -142,6 +146,7 @@ export async function create(ctx) {
       });
     },
     async close() {
+      agent.destroy();
       await pool.close();
     },
   };

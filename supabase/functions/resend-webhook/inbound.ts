@@ -1,9 +1,10 @@
 // Reads an inbound email (`email.received`) into the `derived` object that
 // public.ingest_resend_event stores and matches: addresses, threading headers, the reply token
 // of `reply+<token>@…` recipients, the candidate's own words (stripReply) and whether it is an
-// out-of-office answer (detectOutOfOffice). Tolerant on purpose: Resend's webhook carries
-// metadata (email_id, from, to, subject, message_id) and its Received-emails API the body and
-// headers, and senders' mail clients vary; fields may be strings, arrays, or objects.
+// out-of-office answer (detectOutOfOffice). Reads the Received-emails API's object
+// (received-email.ts) merged with the webhook's metadata; tolerant on purpose, because inline
+// payloads are accepted too and senders' mail clients vary: fields may be strings, arrays, or
+// objects.
 import { detectOutOfOffice, htmlToText, resumeDate, stripReply } from '../../../src/lib/replies/index.ts';
 
 export interface InboundDerived {
@@ -99,26 +100,16 @@ export function needsBody(data: Json): boolean {
   return typeof data.text !== 'string' && typeof data.html !== 'string';
 }
 
-/**
- * Fetches the full received email from Resend (`GET /emails/receiving/{id}`), which the
- * webhook itself does not carry. Throws when it cannot, so the webhook answers 5xx and Resend
- * retries later; nothing is written before.
- */
-export async function fetchReceivedEmail(emailId: string): Promise<Json> {
-  const base = (Deno.env.get('RESEND_BASE_URL') || 'https://api.resend.com').replace(/\/+$/, '');
-  const key = Deno.env.get('RESEND_API_KEY');
-  if (!key) throw new Error('RESEND_API_KEY is not set');
-  const res = await fetch(`${base}/emails/receiving/${encodeURIComponent(emailId)}`, {
-    headers: { Authorization: `Bearer ${key}` },
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!res.ok) throw new Error(`Resend answered ${res.status} for received email ${emailId}`);
-  return (await res.json()) as Json;
-}
-
 export function deriveInbound(data: Json, receivedAt: string): InboundDerived {
   const headers = headerMap(data.headers);
-  const to = [...addressList(data.to), ...addressList(data.cc), ...addressList(headers['to'] ?? null)];
+  // received_for (the envelope recipients Resend reports) catches a reply address that was only
+  // in Bcc or reached through forwarding.
+  const to = [
+    ...addressList(data.to),
+    ...addressList(data.cc),
+    ...addressList(headers['to'] ?? null),
+    ...addressList(data.received_for),
+  ];
   const html = str(data.html);
   const text = str(data.text) ?? (html ? htmlToText(html) : '');
   const subject = str(data.subject) ?? headers['subject'] ?? '';
