@@ -5,36 +5,11 @@
 // makes fresh rows with unique names, so suites never see each other's data.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { SignJWT } from 'jose';
+import { mintJwt, stackEnv } from './stack-env.ts';
 import ws from 'ws';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 
-function must(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} must be set (see local/cli.js status)`);
-  return v;
-}
-
-export const stackEnv = {
-  get api() {
-    return must('API_URL');
-  },
-  get anonKey() {
-    return must('ANON_KEY');
-  },
-  get serviceRoleKey() {
-    return must('SERVICE_ROLE_KEY');
-  },
-  get jwtSecret() {
-    return must('JWT_SECRET');
-  },
-  get dbUrl() {
-    return must('DB_URL');
-  },
-  get mailUrl() {
-    return must('MAIL_URL');
-  },
-};
+export { stackEnv, mintJwt };
 
 let pool: pg.Pool | null = null;
 /** A superuser pool on DB_URL, shared by the factories of one test file. */
@@ -49,13 +24,6 @@ export async function closeDb(): Promise<void> {
 }
 
 export const uniq = (prefix = 'x') => `${prefix}-${randomUUID().slice(0, 8)}`;
-
-export async function mintJwt(claims: Record<string, unknown>, expiresInS = 3600): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iat: now, exp: now + expiresInS, ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(stackEnv.jwtSecret));
-}
 
 export function clientWithToken(token: string | null): SupabaseClient {
   return createClient(stackEnv.api, stackEnv.anonKey, {

@@ -7,19 +7,14 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Webhook } from 'svix';
 import { LOCAL_FUNCTION_SECRETS, RESEND_WEBHOOK_SECRET } from '../../../local/lib/config.js';
+import { stackEnv } from './stack-env.ts';
 import { signLink, type LinkPayload } from '../../../supabase/functions/_shared/signed-links.ts';
 
-export const API_URL = must('API_URL');
-export const DB_URL = must('DB_URL');
+export const API_URL = stackEnv.api;
+export const DB_URL = stackEnv.dbUrl;
 export const MAIL_URL = process.env.MAIL_URL ?? '';
 export const WEBHOOK_URL = `${API_URL}/functions/v1/resend-webhook`;
 export const LINK_SECRET = LOCAL_FUNCTION_SECRETS.LINK_SIGNING_SECRET;
-
-function must(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} must be set (see local/cli.js status)`);
-  return v;
-}
 
 export const db = new pg.Pool({ connectionString: DB_URL, max: 4 });
 

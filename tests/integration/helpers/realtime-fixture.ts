@@ -6,37 +6,31 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { SignJWT } from 'jose';
+import { mintJwt, stackEnv } from './stack-env.ts';
 import ws from 'ws';
 import { createClient, type SupabaseClient, type RealtimeChannel } from '@supabase/supabase-js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIXTURE = path.resolve(here, '../../fixtures/realtime/fixture.sql');
 
-function env(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: start a stack and export its URLs and keys (see local/cli.js status)`);
-  return v;
-}
-
 export const stack = {
   get apiUrl() {
-    return env('API_URL');
+    return stackEnv.api;
   },
   get anonKey() {
-    return env('ANON_KEY');
+    return stackEnv.anonKey;
   },
   get serviceRoleKey() {
-    return env('SERVICE_ROLE_KEY');
+    return stackEnv.serviceRoleKey;
   },
   get jwtSecret() {
-    return env('JWT_SECRET');
+    return stackEnv.jwtSecret;
   },
   get dbUrl() {
-    return env('DB_URL');
+    return stackEnv.dbUrl;
   },
   get wsUrl() {
-    return env('API_URL').replace(/^http/, 'ws') + '/realtime/v1/websocket';
+    return stackEnv.api.replace(/^http/, 'ws') + '/realtime/v1/websocket';
   },
 };
 
@@ -75,12 +69,7 @@ export interface TestUser {
 export async function mintUser(opts: { expiresInS?: number; id?: string } = {}): Promise<TestUser> {
   const id = opts.id ?? crypto.randomUUID();
   const email = `rt-${id.slice(0, 8)}@example.test`;
-  const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ sub: id, role: 'authenticated', aud: 'authenticated', email })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt(now)
-    .setExpirationTime(now + (opts.expiresInS ?? 3600))
-    .sign(new TextEncoder().encode(stack.jwtSecret));
+  const token = await mintJwt({ sub: id, role: 'authenticated', aud: 'authenticated', email }, opts.expiresInS ?? 3600);
   return { id, email, token };
 }
 

@@ -2,31 +2,12 @@
 // anon, the service role and signed-in users (JWTs minted with the stack's secret, as
 // Supabase Auth would issue them), and raw-fetch helpers for what supabase-js cannot say.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
+import { mintJwt, stackEnv } from './stack-env.ts';
 import { randomUUID } from 'node:crypto';
 import ws from 'ws';
 
-export const env = {
-  api: must('API_URL'),
-  anonKey: must('ANON_KEY'),
-  jwtSecret: must('JWT_SECRET'),
-  dbUrl: must('DB_URL'),
-};
-export const REST = `${env.api}/rest/v1`;
-
-function must(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} must be set (see local/cli.js status)`);
-  return v;
-}
-
-/** Signs claims with the stack's JWT secret. */
-export async function mintJwt(claims: Record<string, unknown>, expiresInS = 3600): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iat: now, exp: now + expiresInS, ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(env.jwtSecret));
-}
+export { stackEnv as env, mintJwt };
+export const REST = `${stackEnv.api}/rest/v1`;
 
 export interface TestUser {
   id: string;
@@ -44,7 +25,7 @@ export async function makeUser(label: string): Promise<TestUser> {
 }
 
 export function clientWithToken(token: string | null): SupabaseClient {
-  return createClient(env.api, env.anonKey, {
+  return createClient(stackEnv.api, stackEnv.anonKey, {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: ws as any },
     global: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
@@ -61,7 +42,7 @@ export async function service(): Promise<SupabaseClient> {
 export async function raw(pathAndQuery: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
   const res = await fetch(`${REST}${pathAndQuery}`, {
     ...init,
-    headers: { apikey: env.anonKey, ...(init.headers ?? {}) },
+    headers: { apikey: stackEnv.anonKey, ...(init.headers ?? {}) },
   });
   const text = await res.text();
   let json: any = null;
