@@ -1284,6 +1284,7 @@ export type Database = {
           thread_subject: string
           in_reply_to: string
           references: string[]
+          batch_id: string
         }[]
       }
       complete_task: {

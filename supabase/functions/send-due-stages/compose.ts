@@ -60,6 +60,8 @@ export interface ClaimedStage {
   thread_subject: string | null;
   in_reply_to: string | null;
   references: string[] | null;
+  /** The enrolment batch (one enrolment action); null for an individual enrolment. */
+  batch_id: string | null;
 }
 
 /** What resend.batch.send / resend.emails.send take for one email. */

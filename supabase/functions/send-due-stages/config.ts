@@ -27,13 +27,19 @@ export interface SendConfig {
   linkSigningSecret: string;
   /** Reply-To is reply+<token>@<this>; also the right-hand side of generated Message-IDs. Default inbound.local. */
   inboundDomain: string;
-  /** Emails per provider request (1 = POST /emails; more = POST /emails/batch, at most 100). Default 10. */
+  /**
+   * Emails per provider request (1 = POST /emails; more = POST /emails/batch, at most 100).
+   * Default 100: Resend's limit counts requests, not emails. S4's batches of 10 are paced
+   * per enrolment batch inside the requests (planner.ts), not by this size.
+   */
   batchSize: number;
-  /** Delay before the n-th batch of a round: n × this, capped by batchDelayMaxMs. Default 250 ms. */
+  /** S4's incremental delay: the k-th batch of 10 of an enrolment batch waits k × this after the previous one. Default 250 ms. */
   batchDelayMs: number;
-  /** Cap of the incremental batch delay. Default 2000 ms. */
+  /** Cap of that incremental delay. Default 2000 ms. */
   batchDelayMaxMs: number;
-  /** Stages claimed per round. Default 100. */
+  /** Provider requests in flight at once; the pacer keeps them within the rate limit. Default 4. */
+  concurrency: number;
+  /** Stages claimed per round. Default 500 (the claim runs ahead of sending, see engine.ts). */
   claimLimit: number;
   /** How long a claim holds before another invocation may re-drive it. Default 120 s. */
   leaseSeconds: number;
@@ -56,10 +62,11 @@ export function loadConfig(): SendConfig {
     resendBaseUrl: Deno.env.get('RESEND_BASE_URL') || undefined,
     linkSigningSecret: required('LINK_SIGNING_SECRET'),
     inboundDomain: Deno.env.get('INBOUND_EMAIL_DOMAIN') || 'inbound.local',
-    batchSize: int('SEND_BATCH_SIZE', 10, 1, 100),
+    batchSize: int('SEND_BATCH_SIZE', 100, 1, 100),
     batchDelayMs: int('SEND_BATCH_DELAY_MS', 250, 0, 10_000),
     batchDelayMaxMs: int('SEND_BATCH_DELAY_MAX_MS', 2000, 0, 30_000),
-    claimLimit: int('SEND_CLAIM_LIMIT', 100, 1, 5000),
+    concurrency: int('SEND_CONCURRENCY', 4, 1, 16),
+    claimLimit: int('SEND_CLAIM_LIMIT', 500, 1, 5000),
     leaseSeconds: int('SEND_LEASE_SECONDS', 120, 10, 3600),
     timeBudgetMs: int('SEND_TIME_BUDGET_MS', 50_000, 1000, 140_000),
     providerTimeoutMs: int('SEND_PROVIDER_TIMEOUT_MS', 20_000, 500, 60_000),

@@ -1,15 +1,19 @@
 // The drain loop of send-due-stages: claim due stages in rounds (claim_due_stages: skip
 // locked + lease, so parallel invocations never share a stage), defer those outside their send
-// window, group the rest into provider requests (batches of SEND_BATCH_SIZE, an incremental
-// delay between batches), store each request's Idempotency-Key on its stages BEFORE the call
-// (mark_stages_sending), send, and record the outcome. Rate limits are waited out in the
-// invocation while the time budget allows, otherwise the unsent claims go back with a retry
-// time. A request whose outcome is unknown keeps its key, so its re-drive is harmless.
+// window, plan provider requests (planner.ts: up to SEND_BATCH_SIZE emails each; S4's batches
+// of 10 with an incremental delay per enrolment batch), store each request's Idempotency-Key
+// on its stages BEFORE the call (mark_stages_sending), wait for a slot of the provider's rate
+// limit (pacer.ts), send, and record the outcome. Claiming and rendering run ahead of sending,
+// and several requests are in flight at once, so the rate limit is the bottleneck rather than
+// the database round trips. Rate limits are waited out while the time budget allows; unsent
+// claims go back. A request whose outcome is unknown keeps its key, so its re-drive is harmless.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
 import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../../../src/lib/email/index.ts';
 import { composeEmail, messageIdFor, recipientTimeZone, type ClaimedStage, type EmailPayload } from './compose.ts';
 import type { SendConfig } from './config.ts';
+import { sharedPacer, type RatePacer } from './pacer.ts';
+import { RequestPlanner } from './planner.ts';
 import { sendGroup, type SendOutcome } from './provider.ts';
 
 export interface Summary {
@@ -23,12 +27,24 @@ export interface Summary {
   pending: number;
   /** Milliseconds spent rendering (non-I/O work), for the benchmark's CPU-per-email figure. */
   render_ms: number;
+  /** Provider requests made, and how many of them the provider answered with 429. */
+  requests: number;
+  throttled: number;
+  /** Where the time went, summed over concurrent lanes (ms): for bench/sending.js. */
+  timings: { claim_ms: number; mark_ms: number; provider_ms: number; record_ms: number; pacer_wait_ms: number };
 }
 
 export interface DrainOptions {
   /** Test-only: `crash_after_provider` exits the worker after the first accepted request. */
   fault?: string | null;
   now?: () => number;
+  /** Default: the isolate's shared pacer, so overlapping invocations share the rate limit. */
+  pacer?: RatePacer;
+}
+
+interface Prepared {
+  group: ClaimedStage[];
+  emails: EmailPayload[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,6 +70,27 @@ function backoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
 }
 
+/** A wake-up signal between the producer and the lanes. */
+class Signal {
+  #waiters: (() => void)[] = [];
+  wait(timeoutMs?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(done, Math.max(1, timeoutMs));
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        const i = self.#waiters.indexOf(done);
+        if (i >= 0) self.#waiters.splice(i, 1);
+        resolve();
+      }
+      this.#waiters.push(done);
+    });
+  }
+  notify(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+}
+
 export class Drainer {
   readonly summary: Summary = {
     claimed: 0,
@@ -64,9 +101,19 @@ export class Drainer {
     rounds: 0,
     pending: 0,
     render_ms: 0,
+    requests: 0,
+    throttled: 0,
+    timings: { claim_ms: 0, mark_ms: 0, provider_ms: 0, record_ms: 0, pacer_wait_ms: 0 },
   };
   #deadline: number;
   #stopped = false;
+  #pacer: RatePacer;
+  #planner: RequestPlanner;
+  /** Rendered requests waiting for a free lane, in order. */
+  #ready: Prepared[] = [];
+  #producerDone = false;
+  #readySignal = new Signal();
+  #spaceSignal = new Signal();
 
   constructor(
     private db: SupabaseClient,
@@ -75,10 +122,16 @@ export class Drainer {
     private options: DrainOptions = {},
   ) {
     this.#deadline = this.#now() + config.timeBudgetMs;
+    this.#pacer = options.pacer ?? sharedPacer;
+    this.#planner = new RequestPlanner(config.batchSize, config.batchDelayMs, config.batchDelayMaxMs);
   }
 
   #now(): number {
     return this.options.now ? this.options.now() : Date.now();
+  }
+
+  #outOfTime(): boolean {
+    return this.#stopped || this.#now() >= this.#deadline;
   }
 
   /**
@@ -100,28 +153,124 @@ export class Drainer {
     }
   }
 
+  async #timed<T>(key: keyof Summary['timings'], work: Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work;
+    } finally {
+      this.summary.timings[key] += performance.now() - t0;
+    }
+  }
+
+  /**
+   * The pipeline: one producer claims, plans and renders requests ahead while up to
+   * SEND_CONCURRENCY lanes each mark a request's key, wait for a pacer slot, send and record.
+   * So the provider's slots never wait for the database or rendering, and the database round
+   * trips of one request overlap the provider calls of others. The lookahead is small (two
+   * requests per lane): what is claimed is sent within seconds, far inside the lease.
+   */
   async run(): Promise<Summary> {
     await this.#rpc('sweep_sending', {}).catch((e) => console.error(`sweep: ${e.message}`));
-    while (!this.#stopped && this.#now() < this.#deadline) {
-      const rows = await this.#rpc<ClaimedStage[]>('claim_due_stages', {
-        p_limit: this.config.claimLimit,
-        p_lease_seconds: this.config.leaseSeconds,
-      });
-      if (!rows || rows.length === 0) break;
-      this.summary.rounds++;
-      this.summary.claimed += rows.length;
-      await this.#round(rows);
+    let failure: unknown = null;
+    // A lane that fails (the database gone for longer than the retries) stops the whole run.
+    const lanes = Array.from({ length: this.config.concurrency }, () =>
+      this.#lane().catch((e) => {
+        failure ??= e;
+        this.#stopped = true;
+        this.#spaceSignal.notify();
+        this.#readySignal.notify();
+      }),
+    );
+    try {
+      await this.#produce();
+    } catch (e) {
+      failure = e;
+    } finally {
+      this.#producerDone = true;
+      this.#readySignal.notify();
     }
+    await Promise.all(lanes);
+    // Whatever is still planned or rendered goes back (out of time, or something failed). If
+    // the database is what failed, this fails too and the leases expire instead.
+    const left = [...this.#planner.drain(), ...this.#ready.splice(0).map((p) => p.group)];
+    try {
+      for (const group of left) await this.#releaseUnsent(group, failure ? 'send_error' : 'time_budget');
+    } catch (e) {
+      failure ??= e;
+    }
+    if (failure) throw failure;
     return this.summary;
   }
 
-  async #round(rows: ClaimedStage[]): Promise<void> {
+  async #produce(): Promise<void> {
+    const lookahead = this.config.concurrency * 2;
+    let exhausted = false;
+    while (!this.#outOfTime()) {
+      // Claim more while what is planned would not fill the lookahead.
+      if (!exhausted && this.#planner.size < this.config.batchSize * lookahead) {
+        const rows = await this.#timed(
+          'claim_ms',
+          this.#rpc<ClaimedStage[]>('claim_due_stages', {
+            p_limit: this.config.claimLimit,
+            p_lease_seconds: this.config.leaseSeconds,
+          }),
+        );
+        if (!rows || rows.length === 0) exhausted = true;
+        else {
+          this.summary.rounds++;
+          this.summary.claimed += rows.length;
+          this.#planner.add(await this.#screen(rows));
+        }
+        continue;
+      }
+      if (this.#ready.length >= lookahead) {
+        await this.#spaceSignal.wait(250);
+        continue;
+      }
+      const now = this.#now();
+      const group = this.#planner.next(now);
+      if (group) {
+        this.#ready.push(await this.#prepare(group));
+        this.#readySignal.notify();
+        continue;
+      }
+      const at = this.#planner.nextAt(now);
+      if (at === null) {
+        if (exhausted) return;
+        continue;
+      }
+      // Only paced SPEC batches are waiting: sleep until the next may leave (or a lane frees up).
+      await this.#spaceSignal.wait(Math.min(at - now, this.#deadline - now));
+    }
+  }
+
+  async #lane(): Promise<void> {
+    for (;;) {
+      const item = this.#ready.shift();
+      if (!item) {
+        if (this.#producerDone) return;
+        await this.#readySignal.wait();
+        continue;
+      }
+      this.#spaceSignal.notify();
+      if (this.#outOfTime()) {
+        this.#ready.unshift(item);
+        return;
+      }
+      await this.#sendGroup(item.group, item.emails);
+    }
+  }
+
+  /**
+   * Ends or defers what must not be sent now (invalid or closed send window) and returns the
+   * rest. A stage in a request of unknown outcome is re-sent as it was, window or not.
+   */
+  async #screen(rows: ClaimedStage[]): Promise<ClaimedStage[]> {
     const now = new Date(this.#now());
     const ready: ClaimedStage[] = [];
     const deferrals = new Map<string, string[]>();
     const invalid: string[] = [];
     for (const row of rows) {
-      // A stage in a request of unknown outcome is re-sent as it was, window or not.
       if (row.send_key === null && row.send_window) {
         if (sendWindowProblem(row.send_window) !== null) {
           invalid.push(row.stage_id);
@@ -137,49 +286,49 @@ export class Drainer {
       ready.push(row);
     }
     if (invalid.length > 0) {
-      this.summary.failed += await this.#rpc<number>(
+      const recorded = await this.#rpc<number>(
         'record_stages_failed',
-        {
-          stage_ids: invalid,
-          reason: 'invalid_send_window',
-        },
+        { stage_ids: invalid, reason: 'invalid_send_window' },
         10_000,
       );
+      this.summary.failed += recorded;
     }
     for (const [at, ids] of deferrals) {
-      this.summary.rescheduled += await this.#rpc<number>(
+      const recorded = await this.#rpc<number>(
         'reschedule_stages',
-        {
-          stage_ids: ids,
-          at,
-          reason: 'outside_send_window',
-        },
+        { stage_ids: ids, at, reason: 'outside_send_window' },
         10_000,
       );
+      this.summary.rescheduled += recorded;
     }
+    return ready;
+  }
 
-    // Re-driven requests keep their composition; fresh stages are chunked in claim order.
-    const groups: ClaimedStage[][] = [];
-    const byKey = new Map<string, ClaimedStage[]>();
-    const fresh: ClaimedStage[] = [];
-    for (const row of ready) {
-      if (row.send_key) byKey.set(row.send_key, [...(byKey.get(row.send_key) ?? []), row]);
-      else fresh.push(row);
-    }
-    groups.push(...byKey.values());
-    for (let i = 0; i < fresh.length; i += this.config.batchSize)
-      groups.push(fresh.slice(i, i + this.config.batchSize));
+  async #prepare(stages: ClaimedStage[]): Promise<Prepared> {
+    const group = stages.slice().sort((a, b) => (a.stage_id < b.stage_id ? -1 : 1));
+    const t0 = performance.now();
+    const emails: EmailPayload[] = [];
+    for (const stage of group) emails.push(await composeEmail(stage, this.config));
+    this.summary.render_ms += performance.now() - t0;
+    return { group, emails };
+  }
 
-    for (let i = 0; i < groups.length; i++) {
-      const group = groups[i]!.slice().sort((a, b) => (a.stage_id < b.stage_id ? -1 : 1));
-      if (this.#stopped || this.#now() >= this.#deadline) {
-        await this.#release(group, 'time_budget', new Date(this.#now()));
-        continue;
-      }
-      if (i > 0 && this.config.batchDelayMs > 0) {
-        await sleep(Math.min(i * this.config.batchDelayMs, this.config.batchDelayMaxMs));
-      }
-      await this.#sendGroup(group);
+  /**
+   * Puts back claims that were never sent in this invocation: fresh ones without counting the
+   * claim as an attempt; a re-driven request keeps its key (its outcome is still unknown).
+   */
+  async #releaseUnsent(group: ClaimedStage[], reason: string): Promise<void> {
+    if (group.length === 0) return;
+    const keyed = group.filter((s) => s.send_key !== null);
+    const fresh = group.filter((s) => s.send_key === null);
+    if (keyed.length > 0) await this.#release(keyed, reason, new Date(this.#now()), true);
+    if (fresh.length > 0) {
+      const recorded = await this.#rpc<number>(
+        'reschedule_stages',
+        { stage_ids: fresh.map((s) => s.stage_id), at: new Date(this.#now()).toISOString(), reason },
+        10_000,
+      );
+      this.summary.rescheduled += recorded;
     }
   }
 
@@ -200,18 +349,18 @@ export class Drainer {
     if (keep) this.summary.pending += n;
   }
 
-  async #sendGroup(group: ClaimedStage[], replaceKey: string | null = null): Promise<void> {
-    const t0 = performance.now();
-    const emails: EmailPayload[] = [];
-    for (const stage of group) emails.push(await composeEmail(stage, this.config));
-    this.summary.render_ms += performance.now() - t0;
-
+  async #sendGroup(group: ClaimedStage[], emails: EmailPayload[], replaceKey: string | null = null): Promise<void> {
+    // A re-driven request (claimed with its key) may already have been accepted under that key.
+    const redrive = replaceKey === null && group.some((s) => s.send_key !== null);
     const key = group[0]!.send_key && replaceKey === null ? group[0]!.send_key : await groupKey(group);
-    const marked = await this.#rpc<string[]>('mark_stages_sending', {
-      stage_ids: group.map((s) => s.stage_id),
-      send_key: key,
-      replace_key: replaceKey,
-    });
+    const marked = await this.#timed(
+      'mark_ms',
+      this.#rpc<string[]>('mark_stages_sending', {
+        stage_ids: group.map((s) => s.stage_id),
+        send_key: key,
+        replace_key: replaceKey,
+      }),
+    );
     if ((marked ?? []).length !== group.length) {
       // Some lease lapsed and another invocation took the stage: send nothing of this group
       // now; what is still ours goes back unchanged for a later round.
@@ -221,15 +370,21 @@ export class Drainer {
     }
     for (const s of group) s.send_key = key;
 
+    // The key is stored: from here on a crash or timeout is re-driven with the same key.
     let outcome: SendOutcome;
     for (let attempt = 0; ; attempt++) {
-      outcome = await sendGroup(this.resend, key, emails, this.config.providerTimeoutMs);
+      await this.#timed('pacer_wait_ms', this.#pacer.acquire());
+      this.summary.requests++;
+      outcome = await this.#timed('provider_ms', sendGroup(this.resend, key, emails, this.config.providerTimeoutMs));
+      if (outcome.kind === 'rate_limited') {
+        this.summary.throttled++;
+        this.#pacer.observe(outcome.headers, true, outcome.retryAfterSeconds);
+      } else if ('headers' in outcome) this.#pacer.observe(outcome.headers);
+      else this.#pacer.abandon();
+      // The pacer now holds every request until the provider's reset; retry within the budget.
       if (outcome.kind !== 'rate_limited') break;
-      const waitMs = outcome.retryAfterSeconds * 1000;
-      if (attempt >= 5 || this.#now() + waitMs >= this.#deadline) break;
-      await sleep(waitMs);
+      if (attempt >= 5 || this.#now() + outcome.retryAfterSeconds * 1000 >= this.#deadline) break;
     }
-    await this.#respectRateHeaders(outcome);
 
     switch (outcome.kind) {
       case 'accepted':
@@ -247,7 +402,9 @@ export class Drainer {
         // Recording matters more than the budget: the email is out. If this still fails, the
         // lease expires and the re-drive gets the provider's idempotent answer.
         try {
-          this.summary.sent += await this.#rpc<number>('record_stages_sent', { results }, 30_000);
+          // Read the shared counter after the await: lanes run concurrently.
+          const recorded = await this.#timed('record_ms', this.#rpc<number>('record_stages_sent', { results }, 30_000));
+          this.summary.sent += recorded;
         } catch (e) {
           console.error(`send-due-stages: could not record ${group.length} sent stage(s): ${(e as Error).message}`);
           this.summary.pending += group.length;
@@ -255,14 +412,15 @@ export class Drainer {
         return;
       }
       case 'rate_limited':
-        // Nothing was sent: the claims go back without the key (a fresh request later is fine).
+        // Nothing was sent by this request: the claims go back without the key (a fresh request
+        // later is fine), unless an earlier attempt under the same key may have been accepted.
         await this.#rpc(
           'record_stages_failed',
           {
             stage_ids: group.map((s) => s.stage_id),
             reason: 'rate_limited',
             retry_at: new Date(this.#now() + outcome.retryAfterSeconds * 1000).toISOString(),
-            outcome_unknown: false,
+            outcome_unknown: redrive,
           },
           10_000,
         );
@@ -282,20 +440,22 @@ export class Drainer {
             stage_ids: group.map((s) => s.stage_id),
             reason: 'provider_unauthorised',
             retry_at: new Date(this.#now() + 5 * 60_000).toISOString(),
-            outcome_unknown: false,
+            outcome_unknown: redrive,
           },
           10_000,
         );
         this.summary.rescheduled += group.length;
         this.#stopped = true;
         return;
-      case 'rejected':
+      case 'rejected': {
         if (group.length > 1) {
           // A strict batch fails whole for one bad email: send each alone so only it fails.
-          for (const stage of group) await this.#sendGroup([{ ...stage, send_key: null }], key);
+          for (const [i, stage] of group.entries()) {
+            await this.#sendGroup([{ ...stage, send_key: null }], [emails[i]!], key);
+          }
           return;
         }
-        this.summary.failed += await this.#rpc<number>(
+        const recorded = await this.#rpc<number>(
           'record_stages_failed',
           {
             stage_ids: [group[0]!.stage_id],
@@ -303,15 +463,9 @@ export class Drainer {
           },
           10_000,
         );
+        this.summary.failed += recorded;
         return;
+      }
     }
-  }
-
-  /** Waits out an exhausted rate-limit window before the next request, within the budget. */
-  async #respectRateHeaders(outcome: SendOutcome): Promise<void> {
-    const headers = 'headers' in outcome ? outcome.headers : null;
-    if (!headers || headers['ratelimit-remaining'] !== '0') return;
-    const resetMs = Math.min(Number(headers['ratelimit-reset'] ?? '1') * 1000, 5000);
-    if (Number.isFinite(resetMs) && this.#now() + resetMs < this.#deadline) await sleep(resetMs);
   }
 }

@@ -1,7 +1,18 @@
 // send-due-stages (S4): called every minute by pg_cron through pg_net (migration
 // 20261126001300_send_cron.sql), and by operators or tests. It drains the backlog of due
 // stages while its time budget lasts and answers a JSON summary
-// {claimed, sent, failed, rescheduled, skipped, rounds, pending, render_ms}.
+// {claimed, sent, failed, rescheduled, skipped, rounds, pending, render_ms, requests, throttled,
+// timings}.
+//
+// Throughput (issue 6): the provider's rate limit is the only bottleneck. Claiming and rendering
+// run ahead of sending, up to SEND_CONCURRENCY requests are in flight, and a pacer fed by
+// Resend's ratelimit-* headers spaces them so the limit is used without provoking 429s
+// (engine.ts, pacer.ts). S4's "batches of 10 with an incremental delay" applies to recipients
+// queued together, i.e. one enrolment batch: each provider request (up to SEND_BATCH_SIZE = 100
+// emails on Resend's batch endpoint) carries at most one batch of 10 of an enrolment batch, and
+// that enrolment batch's next 10 follow after a growing delay (planner.ts). Many enrolments due
+// together therefore fill 100-email requests at the provider's pace, while one bulk enrolment
+// still trickles out 10 at a time as the SPEC describes.
 //
 // Authorisation: `verify_jwt = false` in supabase/config.toml because the cron job's bearer
 // is a shared secret, not a JWT; this function itself requires the bearer to equal
@@ -74,6 +85,7 @@ Deno.serve(async (req) => {
     runConfig.batchSize = bounded(body.batchSize, 1, 100) ?? config.batchSize;
     runConfig.batchDelayMs = bounded(body.batchDelayMs, 0, 10_000) ?? config.batchDelayMs;
     runConfig.claimLimit = bounded(body.claimLimit, 1, 5000) ?? config.claimLimit;
+    runConfig.concurrency = bounded(body.concurrency, 1, 16) ?? config.concurrency;
   }
 
   try {

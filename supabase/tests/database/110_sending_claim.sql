@@ -5,7 +5,7 @@
 begin;
 set local search_path = public, extensions;
 \ir _fixtures.psql
-select plan(32);
+select plan(34);
 
 -- Only this file's stages are due: everything else due in the database waits a century.
 update public.enrollment_stages set scheduled_at = scheduled_at + interval '100 years'
@@ -65,6 +65,9 @@ select results_eq('select stage_id from claimed', format('values (%L::uuid)', te
   'the service role claims the one eligible due stage');
 select is((select reply_token from claimed), (select reply_token from public.enrollments where id = tests.id('enr_ok1')),
   'with the enrolment''s reply token');
+select isnt((select batch_id from claimed), null, 'with the enrolment batch it was started in (S4 paces recipients queued together)');
+select is((select batch_id from claimed), (select batch_id from public.enrollments where id = tests.id('enr_ok1')),
+  'that batch being the enrolment''s own');
 select is((select sender from claimed), jsonb_build_object('user_id', tests.id('admin'), 'name', 'Adam', 'email', 'admin@org-a.test',
   'title', null, 'signature', null, 'tracking_enabled', false, 'time_zone', null), 'with the sender and their tracking choice');
 select is((select array[to_email, job_title, org_time_zone, in_reply_to] from claimed), array['ok1@cand.test', 'Job J', 'Europe/Berlin', null],
