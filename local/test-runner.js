@@ -158,6 +158,14 @@ export async function runTests(opts = {}) {
       const s = statusObject(config);
       const testEnv = { ...process.env, ...TEST_ENV, ...s, CI: process.env.CI ?? '' };
       try {
+        if (want('db') || want('integration')) {
+          // Before any suite adds its fixture tables to public: the committed types must be what
+          // the migrations alone produce.
+          await step('generated types match the migrations', async () => {
+            const r = await run(process.execPath, [path.join(ROOT, 'local', 'gen-types.js'), '--check'], testEnv);
+            return { ok: r.code === 0, passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1 };
+          });
+        }
         if (want('db')) {
           await step('database (pgTAP via pg_prove)', async () => {
             const dir = path.join(ROOT, 'supabase', 'tests', 'database');

@@ -338,27 +338,16 @@ begin
 end $$;
 
 -- Housekeeping the sending function runs each invocation: resumes out-of-office pauses whose
--- resume_at has come (same gap-keeping rule as resume_enrollments), and archives
--- never-replying leads in the linked job once auto_archive_at has come (reason no_reply).
--- Returns counts as JSON. Service role only.
+-- resume_at has come (private.resume_due_ooo, 20261126001530, also run by its own cron job;
+-- both skip each other's locked rows), and archives never-replying leads in the linked job
+-- once auto_archive_at has come (reason no_reply). Returns counts as JSON. Service role only.
 create function private.sweep_sending() returns jsonb
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_id uuid;
-  v_resumed int := 0;
+  v_resumed int := private.resume_due_ooo();
   v_archived int := 0;
 begin
-  for v_id in select e.id from public.enrollments e
-              where e.status = 'paused' and e.resume_at is not null and e.resume_at <= pg_catalog.now()
-              for update skip locked loop
-    perform private.shift_after_pause(v_id);
-    begin
-      update public.enrollments e set status = 'running' where e.id = v_id;
-      v_resumed := v_resumed + 1;
-    exception when unique_violation then
-      update public.enrollments e set resume_at = null where e.id = v_id;
-    end;
-  end loop;
   for v_id in select e.id from public.enrollments e
               where e.auto_archive_at is not null and e.auto_archive_at <= pg_catalog.now()
               for update skip locked loop
