@@ -95,12 +95,13 @@ async function reply(w: World, text: string) {
 }
 const classified = (w: World) =>
   waitFor(async () => {
-    const e = await enrollment(w.enrollmentId);
+    // The reply first: apply_reply_classification writes reply and enrolment in one
+    // transaction, so once the reply shows a label the enrolment read after it shows it too.
     const r = await one(
       `select classification::text, classification_provider from public.replies where enrollment_id = $1`,
       [w.enrollmentId],
     );
-    return r.classification ? { ...e, reply: r } : null;
+    return r.classification ? { ...(await enrollment(w.enrollmentId)), reply: r } : null;
   }, 'the reply to be classified');
 async function notification(w: World) {
   return waitFor(async () => {
