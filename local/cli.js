@@ -34,7 +34,8 @@ async function main() {
     case 'test-db': {
       const { runTests } = await import('./test-runner.js');
       const ok = await runTests({ only: cmd === 'test-db' ? ['db'] : process.argv.slice(3) });
-      process.exitCode = ok ? 0 : 1;
+      // Exit even if some handle leaked (a stuck timer must never hang CI until its time-out).
+      process.exit(ok ? 0 : 1);
       return;
     }
     default:

@@ -10,12 +10,17 @@ import http from 'node:http';
 import pg from 'pg';
 import { createJwt } from './jwt.js';
 import { cors, sendJson, HttpError } from './http.js';
+import * as rest from './rest/index.js';
+import * as auth from './auth/index.js';
+import * as realtime from './realtime/index.js';
+import * as functions from './functions/index.js';
+import { startNetWorker } from './pg-net.js';
 
 const PARTS = /** @type {const} */ ([
-  ['/rest/v1', './rest/index.js'],
-  ['/auth/v1', './auth/index.js'],
-  ['/realtime/v1', './realtime/index.js'],
-  ['/functions/v1', './functions/index.js'],
+  ['/rest/v1', rest],
+  ['/auth/v1', auth],
+  ['/realtime/v1', realtime],
+  ['/functions/v1', functions],
 ]);
 
 /**
@@ -58,29 +63,23 @@ export async function startApi(config, opts = {}) {
     idleTimeoutMillis: 60_000,
   });
   for (const p of [adminPool, apiPool]) p.on('error', (e) => log(`pool error: ${e.message}`));
-  await warmPool(apiPool, API_POOL_WARM);
   /** @type {ApiContext} */
   const ctx = { config, adminPool, apiPool, jwt: createJwt(config.jwtSecret), log };
 
   /** @type {Array<[string, any]>} */
   const parts = [];
-  for (const [prefix, mod] of PARTS) {
-    let m;
-    try {
-      m = await import(mod);
-    } catch (e) {
-      if (/** @type {any} */ (e).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(mod.slice(2))) continue;
-      throw e;
-    }
-    parts.push([prefix, await m.create(ctx)]);
-  }
   /** @type {{ close(): Promise<void> } | null} */
   let netWorker = null;
+  // A part that fails to start must not leave the ones before it running (their LISTEN
+  // reconnect loops and pools would keep the process alive): close what was opened, then fail.
   try {
-    const m = await import('./pg-net.js');
-    netWorker = await m.startNetWorker(ctx);
+    await warmPool(apiPool, API_POOL_WARM);
+    for (const [prefix, mod] of PARTS) parts.push([prefix, await mod.create(ctx)]);
+    netWorker = await startNetWorker(ctx);
   } catch (e) {
-    if (!String(e).includes('pg-net.js')) throw e;
+    for (const [, part] of parts) await part.close?.().catch(() => {});
+    await Promise.all([adminPool.end(), apiPool.end()]).catch(() => {});
+    throw e;
   }
 
   const server = http.createServer((req, res) => {

@@ -3,10 +3,11 @@
 // Used by `npm start` (local/cli.js) and by the test runner, which starts a second stack on
 // other ports with its data in another folder.
 import fs from 'node:fs';
-import path from 'node:path';
 import { PgCluster, ensureSystemPackages } from './pg-cluster.js';
 import { applyPlatform, applyMigrations, applySeed } from './platform.js';
 import { urls } from './config.js';
+import { startMail } from '../mail/server.js';
+import { startApi } from '../api/server.js';
 
 /**
  * @param {import('./config.js').StackConfig} config
@@ -37,27 +38,13 @@ export async function startStack(config, opts = {}) {
     applyMigrations(cluster, config.migrationsDir);
     const seeded = opts.seed === false ? false : applySeed(cluster, config.seedFile);
 
-    const { startMail } = await importOptional('../mail/server.js');
-    if (startMail) {
-      const mail = await startMail(config, { log: (/** @type {string} */ m) => log(`[mail] ${m}`) });
-      closers.push(() => mail.close());
-    }
-    const { startApi } = await import('../api/server.js');
+    const mail = await startMail(config, { log: (/** @type {string} */ m) => log(`[mail] ${m}`) });
+    closers.push(() => mail.close());
     const api = await startApi(config, { log: (m) => log(`[api] ${m}`) });
     closers.push(() => api.close());
     return { config, cluster, api, created, seeded, urls: urls(config), stop };
   } catch (e) {
     await stop();
-    throw e;
-  }
-}
-
-/** @param {string} rel */
-async function importOptional(rel) {
-  try {
-    return await import(rel);
-  } catch (e) {
-    if (/** @type {any} */ (e).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(path.basename(rel))) return {};
     throw e;
   }
 }
