@@ -297,3 +297,13 @@ insert into public.subscriptions (candidate_id, organization_id, current_outreac
 values ('0c000000-0000-4000-8000-0000000000c8', '0a000000-0000-4000-8000-000000000001', false, true, null, null, null),
        ('0c000000-0000-4000-8000-0000000000c7', '0a000000-0000-4000-8000-000000000001', true, true, 'bounced',
         (select email from public.candidates where id = '0c000000-0000-4000-8000-0000000000c7'), now() - interval '20 days');
+
+-- Olivia starts her LinkedIn-first data science sequence for three candidates: the first stage
+-- is a connection request, so the scheduler's first run puts three tasks on her Tasks page.
+select set_config('request.jwt.claims', '{"sub": "a0000000-0000-4000-8000-000000000001", "role": "authenticated"}', false) as claims \gset
+select count(*) filter (where ok) as enrolled
+from public.enroll_candidates('5e000000-0000-4000-8000-000000000005',
+  array(select c.candidate_id from public.considerations c
+        where c.job_id = '0a000000-0000-4000-8000-0000000000b3' and c.archived_at is null
+        order by c.candidate_id limit 3), true) \gset
+select set_config('request.jwt.claims', '', false) as claims \gset
