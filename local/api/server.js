@@ -34,6 +34,8 @@ const PARTS = /** @type {const} */ ([
 
 /** Most `authenticator` connections the gateway holds. */
 const API_POOL_MAX = 20;
+/** How long shutdown waits for the pools' clients to be released. */
+const POOL_END_TIMEOUT_MS = 5_000;
 /** Connections opened at start and never closed for idleness. */
 const API_POOL_WARM = 10;
 
@@ -126,7 +128,10 @@ export async function startApi(config, opts = {}) {
       await netWorker?.close();
       server.closeAllConnections();
       await new Promise((r) => server.close(() => r(undefined)));
-      await Promise.all([adminPool.end(), apiPool.end()]);
+      // A client lost with a restarted database is never released; don't let it hold up shutdown.
+      const ended = Promise.all([adminPool.end(), apiPool.end()]).then(() => true);
+      const timedOut = new Promise((r) => setTimeout(() => r(false), POOL_END_TIMEOUT_MS).unref());
+      if (!(await Promise.race([ended, timedOut]))) log('database pools did not close in time; leaving them');
     },
   };
 }
