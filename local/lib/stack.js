@@ -3,6 +3,7 @@
 // Used by `npm start` (local/cli.js) and by the test runner, which starts a second stack on
 // other ports with its data in another folder.
 import fs from 'node:fs';
+import path from 'node:path';
 import { PgCluster, ensureSystemPackages } from './pg-cluster.js';
 import { applyPlatform, applyMigrations, applySeed } from './platform.js';
 import { urls } from './config.js';
@@ -18,7 +19,14 @@ export async function startStack(config, opts = {}) {
   if (opts.installPackages !== false) ensureSystemPackages({ log });
   fs.mkdirSync(config.dataDir, { recursive: true });
   const cluster = new PgCluster(config);
-  if (opts.fresh) cluster.wipe();
+  if (opts.fresh) {
+    cluster.wipe();
+    // Everything else a stack keeps goes too (caught mail would otherwise point at enrolments
+    // of the wiped database); only the Deno download cache stays, it holds no data.
+    for (const entry of fs.readdirSync(config.dataDir)) {
+      if (entry !== 'deno') fs.rmSync(path.join(config.dataDir, entry), { recursive: true, force: true });
+    }
+  }
   const created = cluster.init();
   cluster.start();
   /** @type {Array<() => Promise<void>>} */
