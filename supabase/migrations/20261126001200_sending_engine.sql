@@ -52,7 +52,9 @@ end $$;
 -- unsubscribed, bounced/complained, no_email, sender_disconnected, invalid_sender,
 -- too_many_attempts), turns due LinkedIn stages into open tasks, and defers stages over their
 -- sender's daily cap to the next day (deferred_reason daily_cap). Returns the email stages
--- to send now, with everything needed to render and send them. Service role only.
+-- to send now, with everything needed to render and send them, and the enrolment batch the
+-- stage's enrolment was started in (the engine paces recipients queued together, S4).
+-- Service role only.
 create function private.claim_due_stages(p_limit integer, p_lease_seconds integer)
 returns table (
   stage_id uuid, enrollment_id uuid, sequence_id uuid, organization_id uuid, candidate_id uuid,
@@ -60,7 +62,7 @@ returns table (
   scheduled_at timestamptz, idempotency_key text, send_key text, attempts integer,
   to_email text, reply_token text, include_unsubscribe_link boolean,
   candidate jsonb, sender jsonb, job_title text, org_time_zone text, sequence_title text,
-  thread_subject text, in_reply_to text, "references" text[])
+  thread_subject text, in_reply_to text, "references" text[], batch_id uuid)
 language plpgsql volatile security definer set search_path = '' as $$
 #variable_conflict use_column
 declare
@@ -77,16 +79,29 @@ begin
     raise exception 'p_lease_seconds must be between 10 and 3600' using errcode = '22023';
   end if;
 
+  -- Two bounded index walks instead of one scan with an OR: with the OR the planner cannot
+  -- stop at scheduled_at <= now() (a claimed stage may be scheduled at any time), so a claim
+  -- that found little walked every scheduled stage (2 s with a million). Expired leases first
+  -- (their sender died; they are the oldest work), then the due scheduled stages.
   select pg_catalog.array_agg(x.id) into v_ids from (
     select s.id from public.enrollment_stages s
     join public.enrollments e on e.id = s.enrollment_id
-    where ((s.status = 'scheduled' and s.scheduled_at <= pg_catalog.now())
-           or (s.status = 'claimed' and s.lease_until < pg_catalog.now()))
+    where s.status = 'claimed' and s.lease_until < pg_catalog.now()
       and (e.status not in ('draft', 'paused') or s.send_key is not null)
-    order by s.scheduled_at
+    order by s.lease_until
     limit p_limit
     for update of s skip locked) x;
-  if v_ids is null then return; end if;
+  if coalesce(pg_catalog.cardinality(v_ids), 0) < p_limit then
+    select coalesce(v_ids, '{}') || coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
+      select s.id from public.enrollment_stages s
+      join public.enrollments e on e.id = s.enrollment_id
+      where s.status = 'scheduled' and s.scheduled_at <= pg_catalog.now()
+        and (e.status not in ('draft', 'paused') or s.send_key is not null)
+      order by s.scheduled_at
+      limit p_limit - coalesce(pg_catalog.cardinality(v_ids), 0)
+      for update of s skip locked) x;
+  end if;
+  if coalesce(pg_catalog.cardinality(v_ids), 0) = 0 then return; end if;
 
   -- Complete the requests whose outcome is unknown, or leave them for a later round.
   for v_key in select distinct s.send_key from public.enrollment_stages s where s.id = any (v_ids) and s.send_key is not null loop
@@ -190,7 +205,7 @@ begin
            'email', m.sender_email, 'title', m.sender_title, 'signature', m.signature,
            'tracking_enabled', m.tracking_enabled, 'time_zone', m.time_zone),
          j.title, o.time_zone, q.title,
-         th.root_subject, th.refs[pg_catalog.cardinality(th.refs)], th.refs
+         th.root_subject, th.refs[pg_catalog.cardinality(th.refs)], th.refs, e.batch_id
   from public.enrollment_stages s
   join public.enrollments e on e.id = s.enrollment_id
   join public.candidates c on c.id = s.candidate_id
@@ -418,7 +433,7 @@ returns table (
   scheduled_at timestamptz, idempotency_key text, send_key text, attempts integer,
   to_email text, reply_token text, include_unsubscribe_link boolean,
   candidate jsonb, sender jsonb, job_title text, org_time_zone text, sequence_title text,
-  thread_subject text, in_reply_to text, "references" text[])
+  thread_subject text, in_reply_to text, "references" text[], batch_id uuid)
 language sql volatile security invoker set search_path = '' as $$ select * from private.claim_due_stages($1, $2) $$;
 
 create function public.mark_stages_sending(stage_ids uuid[], send_key text, replace_key text default null) returns setof uuid
