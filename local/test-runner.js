@@ -12,8 +12,13 @@ import { ensureSystemPackages } from './lib/pg-cluster.js';
 // The reply classifier's LLM endpoint for the test stack: tests/integration/inbound-classify.test.ts
 // serves a fake OpenAI-compatible API there (other suites get a refused connection, which the
 // classifier answers with its built-in rules). Read by the functions when a worker starts.
+// TEST_PORT_OFFSET (default 0) shifts every test port, so several checkouts on one machine can
+// each run `npm test` at once.
+const OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
+if (!Number.isInteger(OFFSET) || OFFSET < 0 || OFFSET > 9000) throw new Error('TEST_PORT_OFFSET must be 0…9000');
+const port = (/** @type {number} */ p) => String(p + OFFSET);
 const CLASSIFIER_TEST_ENV = {
-  REPLY_CLASSIFIER_BASE_URL: 'http://127.0.0.1:55399/v1',
+  REPLY_CLASSIFIER_BASE_URL: `http://127.0.0.1:${port(55399)}/v1`,
   REPLY_CLASSIFIER_API_KEY: 'test-key',
   REPLY_CLASSIFIER_MODEL: 'fake-classifier',
   REPLY_CLASSIFIER_TIMEOUT_MS: '2000',
@@ -21,10 +26,11 @@ const CLASSIFIER_TEST_ENV = {
 for (const [k, v] of Object.entries(CLASSIFIER_TEST_ENV)) process.env[k] ??= v;
 
 const TEST_ENV = {
-  API_PORT: '55321',
-  DB_PORT: '55322',
-  MAIL_PORT: '55324',
-  APP_PORT: '55173',
+  API_PORT: port(55321),
+  DB_PORT: port(55322),
+  MAIL_PORT: port(55324),
+  APP_PORT: port(55173),
+  LOCAL_CLUSTER_TEST_PORT: port(55398),
   STACK_DATA_DIR: path.join(ROOT, '.local', 'test'),
 };
 
