@@ -24,6 +24,8 @@ const CLASSIFIER_TEST_ENV = {
   REPLY_CLASSIFIER_TIMEOUT_MS: '2000',
 };
 for (const [k, v] of Object.entries(CLASSIFIER_TEST_ENV)) process.env[k] ??= v;
+// The mail catcher retries refused webhooks as Resend does, on a schedule short enough for tests.
+process.env.MAIL_WEBHOOK_RETRY_SCHEDULE ??= '1s,2s,4s';
 
 const TEST_ENV = {
   API_PORT: port(55321),

@@ -47,7 +47,7 @@ async function warmPool(pool, n) {
 
 /**
  * @param {import('../lib/config.js').StackConfig} config
- * @param {{ log?: (msg: string) => void }} [opts]
+ * @param {{ log?: (msg: string) => void, warmFunctions?: boolean }} [opts]
  */
 export async function startApi(config, opts = {}) {
   const log = opts.log ?? ((m) => process.stderr.write(`[api] ${m}\n`));
@@ -117,6 +117,13 @@ export async function startApi(config, opts = {}) {
     server.once('error', reject);
     server.listen(config.apiPort, config.host, () => resolve(undefined));
   });
+  // Functions answer their first request normally: every worker is booted (its npm packages
+  // fetched) before the stack reports ready. STACK_WARM_FUNCTIONS=0 skips it (benchmarks that
+  // mount only parts of the gateway do not come here anyway).
+  if (opts.warmFunctions !== false && process.env.STACK_WARM_FUNCTIONS !== '0') {
+    const fnPart = parts.find(([prefix]) => prefix === '/functions/v1')?.[1];
+    await fnPart?.warm?.();
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.apiPort;
 

@@ -6,18 +6,15 @@
 // complaints are Svix-signed Resend webhook deliveries; opens and clicks fetch the
 // tracking URLs in the email's HTML as a mail client would; unsubscribe opens the link.
 // Each action answers with a small page saying what the app replied, and a link back.
-import {
-  deliverWebhook,
-  messageEvent,
-  messageLinks,
-  pixelUrl,
-  replyEmail,
-  unsubscribeUrl,
-} from './candidate-events.js';
+import { messageEvent, messageLinks, pixelUrl, replyEmail, unsubscribeUrl } from './candidate-events.js';
 import { receivedEvent } from './received.js';
 import { escapeHtml } from './inbox.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
+/**
+ * @typedef {{ store: import('./store.js').MailStore, log: (s: string) => void, config?: unknown,
+ *   deliveries: ReturnType<typeof import('./deliveries.js').createDeliveries> }} ActionContext
+ */
 
 /** A desktop mail client's user agent, so tracked opens and clicks count as a person's. */
 const MAIL_CLIENT_UA =
@@ -96,13 +93,13 @@ function resultPage(res, m, status, title, detail) {
 
 /**
  * Keeps `email` as received, then announces it with the metadata-only webhook Resend sends.
- * @param {{ store: import('./store.js').MailStore, log: (s: string) => void }} ctx @param {string} api
+ * @param {ActionContext} ctx @param {StoredMessage} m the message replied to @param {string} api
  * @param {import('./received.js').ReceivedEmail} email
  */
-function deliverReceived(ctx, api, email) {
+function deliverReceived(ctx, m, api, email) {
   ctx.store.receive(email);
   ctx.log(`received ${email.id} from ${email.from} to ${email.to.join(', ')}: ${email.subject}`);
-  return deliverWebhook(api, receivedEvent(email));
+  return ctx.deliveries.deliver(m.id, api, receivedEvent(email));
 }
 
 /** The API the app runs on: API_URL when set, else the stack's host and API port. */
@@ -114,7 +111,7 @@ function apiUrl(/** @type {any} */ config) {
 /**
  * Handles POST /messages/:id/actions/<name>. Returns false when it did not answer the request,
  * and the server then answers 404.
- * @param {{ store: import('./store.js').MailStore, log: (s: string) => void, config?: unknown }} ctx
+ * @param {ActionContext} ctx
  * @param {StoredMessage} m
  * @param {string} name
  * @param {import('node:http').IncomingMessage} req
@@ -132,15 +129,26 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
     return true;
   }
   const api = apiUrl(ctx.config);
-  /** @param {string} title @param {{ status: number, body: string }} r */
-  const reportWebhook = (title, r) =>
+  const deliver = (/** @type {{ type: string }} */ event) => ctx.deliveries.deliver(m.id, api, event);
+  /**
+   * The first attempt's answer; a refused delivery says when it is retried (the message page
+   * shows every attempt and the final outcome).
+   * @param {string} title @param {Awaited<ReturnType<typeof deliver>>} r
+   */
+  const reportWebhook = (title, r) => {
+    const ok = r.status >= 200 && r.status < 300;
+    const answered = r.status ? `resend-webhook answered ${r.status}` : 'the app could not be reached';
+    const retry = r.delivery.nextAttemptAt
+      ? `\nAttempt 1 of ${ctx.deliveries.maxAttempts}; the next is at ${r.delivery.nextAttemptAt}, as Resend retries. The message page shows the outcome.`
+      : '';
     resultPage(
       res,
       m,
-      r.status >= 200 && r.status < 300 ? 200 : 502,
-      r.status < 300 ? title : `${title}: the app refused it`,
-      `resend-webhook answered ${r.status}\n${r.body}`,
+      ok ? 200 : 502,
+      ok ? title : `${title}: the app refused it${r.delivery.nextAttemptAt ? ' (retrying)' : ''}`,
+      `${answered}\n${r.body}${retry}`,
     );
+  };
   try {
     if (name === 'reply') {
       const text = (form.get('text') ?? '').trim();
@@ -148,7 +156,7 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
         resultPage(res, m, 400, 'Write a reply first', 'The reply text was empty; nothing was sent.');
         return true;
       }
-      reportWebhook('Reply delivered', await deliverReceived(ctx, api, replyEmail(m, { text })));
+      reportWebhook('Reply delivered', await deliverReceived(ctx, m, api, replyEmail(m, { text })));
     } else if (name === 'out-of-office') {
       const date = form.get('return_date') ?? '';
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
@@ -166,7 +174,7 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
         text: `Thank you for your email. I am out of the office until ${pretty} with limited access to email. I will reply when I return.`,
         headers: { 'Auto-Submitted': 'auto-replied', 'X-Autoreply': 'yes' },
       });
-      reportWebhook('Out-of-office reply delivered', await deliverReceived(ctx, api, email));
+      reportWebhook('Out-of-office reply delivered', await deliverReceived(ctx, m, api, email));
     } else if (name === 'bounce') {
       const event = messageEvent(m, 'email.bounced', {
         bounce: {
@@ -175,9 +183,9 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
           message: '550 5.1.1 The email account that you tried to reach does not exist.',
         },
       });
-      reportWebhook('Bounce delivered', await deliverWebhook(api, event));
+      reportWebhook('Bounce delivered', await deliver(event));
     } else if (name === 'complain') {
-      reportWebhook('Complaint delivered', await deliverWebhook(api, messageEvent(m, 'email.complained')));
+      reportWebhook('Complaint delivered', await deliver(messageEvent(m, 'email.complained')));
     } else if (name === 'open') {
       const pixel = pixelUrl(m);
       if (pixel) {
@@ -195,7 +203,7 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
         const event = messageEvent(m, 'email.opened', {
           open: { ipAddress: '127.0.0.1', timestamp: new Date().toISOString(), userAgent: MAIL_CLIENT_UA },
         });
-        reportWebhook('Open delivered (no tracking pixel in this email)', await deliverWebhook(api, event));
+        reportWebhook('Open delivered (no tracking pixel in this email)', await deliver(event));
       }
     } else if (name === 'click') {
       const links = messageLinks(m).filter((l) => !/\/functions\/v1\/unsubscribe\b/.test(l));

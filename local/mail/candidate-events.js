@@ -95,12 +95,12 @@ export function messageEvent(/** @type {StoredMessage} */ m, /** @type {string} 
 }
 
 /**
- * Posts a Svix-signed delivery to the app's resend-webhook function.
- * @param {string} apiUrl @param {unknown} event
+ * Posts a Svix-signed delivery to the app's resend-webhook function (one attempt; deliveries.js
+ * retries). A retry passes the first attempt's `id`, as Svix does.
+ * @param {string} apiUrl @param {unknown} event @param {string} [id]
  * @returns {Promise<{ status: number, body: string }>}
  */
-export async function deliverWebhook(apiUrl, event) {
-  const id = `msg_${crypto.randomUUID()}`;
+export async function deliverWebhook(apiUrl, event, id = `msg_${crypto.randomUUID()}`) {
   const raw = JSON.stringify(event);
   const now = new Date();
   const signature = new Webhook(RESEND_WEBHOOK_SECRET).sign(id, now, raw);

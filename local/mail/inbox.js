@@ -66,8 +66,34 @@ function headerRows(m) {
   return rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
 }
 
-/** @param {StoredMessage} m */
-function renderMessage(m) {
+/**
+ * The webhook deliveries the candidate actions made about this message: each attempt's answer
+ * and the outcome (delivered, retrying at a time, or failed after the last retry).
+ * @param {readonly import('./deliveries.js').Delivery[]} deliveries
+ */
+function renderDeliveries(deliveries) {
+  if (!deliveries.length) return '';
+  const outcome = (/** @type {import('./deliveries.js').Delivery} */ d) =>
+    d.state === 'delivered'
+      ? `Delivered${d.attempts.length > 1 ? ` on attempt ${d.attempts.length}` : ''}`
+      : d.state === 'failed'
+        ? `Failed after ${d.attempts.length} ${d.attempts.length === 1 ? 'attempt' : 'attempts'}`
+        : `Retrying at ${fmtTime(d.nextAttemptAt ?? '')}`;
+  return `<section aria-labelledby="deliveries-h"><h3 id="deliveries-h">Webhook deliveries</h3><ul class="deliveries">${deliveries
+    .map(
+      (d) =>
+        `<li><strong>${escapeHtml(d.type)}</strong> <span class="outcome">${escapeHtml(outcome(d))}</span><ol>${d.attempts
+          .map(
+            (a) =>
+              `<li>${escapeHtml(fmtTime(a.at))}: ${a.status ? `answered ${a.status}` : 'the app could not be reached'}</li>`,
+          )
+          .join('')}</ol></li>`,
+    )
+    .join('')}</ul></section>`;
+}
+
+/** @param {StoredMessage} m @param {readonly import('./deliveries.js').Delivery[]} deliveries */
+function renderMessage(m, deliveries) {
   const html = m.html
     ? `<section aria-labelledby="html-h"><h3 id="html-h">HTML</h3>
 <iframe class="html-body" title="HTML body of “${escapeHtml(m.subject)}”" sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="no-referrer" srcdoc="${escapeHtml(m.html)}"></iframe></section>`
@@ -89,6 +115,7 @@ function renderMessage(m) {
 <h2 id="subject-h">${escapeHtml(m.subject)}</h2>
 <table class="headers"><caption class="visually-hidden">Headers</caption><tbody>${headerRows(m)}</tbody></table>
 <section id="candidate-actions" aria-label="Act as the candidate">${renderCandidateActions(m)}</section>
+${renderDeliveries(deliveries)}
 ${html}${text}${files}
 </article>`;
 }
@@ -166,13 +193,14 @@ function script(nonce, state) {
 /**
  * The whole page: list plus, when `selected` names a message, that message.
  * @param {StoredMessage[]} messages newest first (already filtered by `to`)
- * @param {{ selected: StoredMessage | null, selectedId: string | null, to: string | null }} opts
+ * @param {{ selected: StoredMessage | null, selectedId: string | null, to: string | null,
+ *   deliveries?: readonly import('./deliveries.js').Delivery[] }} opts
  * @returns {{ html: string, csp: string }}
  */
 export function renderPage(messages, opts) {
   const nonce = crypto.randomBytes(16).toString('base64');
   const detail = opts.selected
-    ? renderMessage(opts.selected)
+    ? renderMessage(opts.selected, opts.deliveries ?? [])
     : opts.selectedId
       ? `<p class="placeholder" role="alert">Message ${escapeHtml(opts.selectedId)} was not found. It may have been deleted.</p>`
       : `<p class="placeholder">${messages.length ? 'Select a message to read it.' : 'Mail the app sends appears here.'}</p>`;

@@ -11,6 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { handleResendApi, safeDecode } from './api.js';
 import { handleCandidateAction } from './actions.js';
+import { createDeliveries } from './deliveries.js';
 import { renderList, renderPage } from './inbox.js';
 import { Faults, RateLimiter, applyConfig, describeConfig, parseRateLimitEnv } from './limits.js';
 import { MailStore } from './store.js';
@@ -44,8 +45,8 @@ async function readJson(req) {
 
 /**
  * Starts the mail catcher on `config.mailPort` (0 picks a free port) at `config.host`.
- * @param {Pick<import('../lib/config.js').StackConfig, 'host' | 'mailPort' | 'dataDir'>} config
- * @param {{ log?: (s: string) => void, rateLimitPerSecond?: number | null }} [opts]
+ * @param {Pick<import('../lib/config.js').StackConfig, 'host' | 'mailPort' | 'dataDir'> & { apiPort?: number }} config
+ * @param {{ log?: (s: string) => void, rateLimitPerSecond?: number | null, retrySchedule?: number[] }} [opts]
  *   rateLimitPerSecond defaults to MAIL_RATE_LIMIT_PER_SECOND (unset = unlimited)
  */
 export async function startMail(config, opts = {}) {
@@ -59,7 +60,8 @@ export async function startMail(config, opts = {}) {
   );
   const faults = new Faults();
   // config lets the candidate actions (actions.js) find the app's API to deliver webhooks to.
-  const ctx = { store, limiter, faults, log, config };
+  const deliveries = createDeliveries({ log, schedule: opts.retrySchedule });
+  const ctx = { store, limiter, faults, log, config, deliveries };
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
   async function catcher(req, res, url) {
@@ -121,7 +123,12 @@ export async function startMail(config, opts = {}) {
     const to = url.searchParams.get('to') || null;
     const page = (/** @type {string | null} */ selectedId, status = 200) => {
       const selected = selectedId ? store.get(selectedId) : null;
-      const { html, csp } = renderPage(store.list({ to }), { selected, selectedId, to });
+      const { html, csp } = renderPage(store.list({ to }), {
+        selected,
+        selectedId,
+        to,
+        deliveries: selected ? deliveries.list(selected.id) : [],
+      });
       res.writeHead(selected || !selectedId ? status : 404, {
         'content-type': 'text/html; charset=utf-8',
         'content-security-policy': csp,
@@ -138,6 +145,7 @@ export async function startMail(config, opts = {}) {
     if (p === '/inbox/clear' && method === 'POST') {
       req.resume();
       store.clear();
+      deliveries.clear();
       res.writeHead(303, { location: '/' });
       return res.end();
     }
@@ -220,6 +228,7 @@ export async function startMail(config, opts = {}) {
     url: `http://${config.host}:${port}`,
     store,
     async close() {
+      deliveries.close();
       await new Promise((resolve) => {
         server.close(() => resolve(undefined));
         server.closeAllConnections();

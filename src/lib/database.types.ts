@@ -113,6 +113,7 @@ export type Database = {
           location: string | null
           organization_id: string
           reason_for_outreach: string | null
+          search_text: string
           time_zone: string | null
           title: string | null
           updated_at: string
@@ -133,6 +134,7 @@ export type Database = {
           location?: string | null
           organization_id: string
           reason_for_outreach?: string | null
+          search_text?: never
           time_zone?: string | null
           title?: string | null
           updated_at?: string
@@ -153,6 +155,7 @@ export type Database = {
           location?: string | null
           organization_id?: string
           reason_for_outreach?: string | null
+          search_text?: never
           time_zone?: string | null
           title?: string | null
           updated_at?: string
@@ -1390,6 +1393,30 @@ export type Database = {
           source: string
         }
         Returns: Json
+      }
+      search_candidates: {
+        Args: { p_query: string }
+        Returns: {
+          alternate_emails: string[]
+          company: string | null
+          created_at: string
+          created_by: string | null
+          custom_fields: Json
+          email: string | null
+          first_name: string
+          hired: boolean
+          id: string
+          internal: boolean
+          last_name: string
+          linkedin_url: string | null
+          location: string | null
+          organization_id: string
+          reason_for_outreach: string | null
+          search_text: string
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+        }[]
       }
       set_response_status: {
         Args: { enrollment_id: string; status: string; reason?: string }

@@ -1,6 +1,7 @@
 // SPEC S4: a LinkedIn stage becomes a task for the prompted user when it comes due; the user
 // sends the personalised message on LinkedIn, marks it sent, and the sequence continues.
 import { expect, test } from '@playwright/test';
+import { findAndTick } from './helpers/enrol.ts';
 import { closeDb } from '../integration/helpers/factories.ts';
 import { invokeSender } from '../integration/helpers/sending.ts';
 
@@ -21,8 +22,7 @@ test('a due LinkedIn connection stage shows on the Tasks page with the personali
   await page.goto(DATA_SCIENCE);
   await page.getByRole('button', { name: 'Enrol candidates' }).click();
   const dialog = page.getByRole('dialog', { name: /Enrol candidates/ });
-  await dialog.getByRole('searchbox', { name: 'Find candidates' }).fill('Kenji Becker');
-  await dialog.getByRole('listitem').filter({ hasText: 'Kenji Becker' }).getByRole('checkbox').check();
+  await findAndTick(dialog, 'Kenji Becker', 'Kenji Becker');
   await dialog.getByRole('button', { name: 'Review 1 candidate' }).click();
   await dialog.getByRole('button', { name: 'Start 1' }).click();
   await expect(dialog.getByRole('status')).toHaveText('Started 1 sequence.');

@@ -4,6 +4,7 @@
 // database; the second does it all as people do — a recruiter enrols from the sequence page
 // and watches the board while the candidate replies from the inbox, without reloading.
 import { expect, test } from '@playwright/test';
+import { findAndTick } from './helpers/enrol.ts';
 import { invokeSender, messagesTo, waitFor } from '../integration/helpers/sending.ts';
 import { closeDb, enrolAndSend, row } from './helpers/inbound.ts';
 
@@ -56,8 +57,7 @@ test('a recruiter watching the sequence sees the candidate move to Replied witho
   await page.goto('/sequences/5e000000-0000-4000-8000-000000000002');
   await page.getByRole('button', { name: 'Enrol candidates' }).click();
   const dialog = page.getByRole('dialog', { name: /Enrol candidates/ });
-  await dialog.getByRole('searchbox', { name: 'Find candidates' }).fill('Charlotte Dubois');
-  await dialog.getByRole('listitem').filter({ hasText: 'Charlotte Dubois' }).getByRole('checkbox').check();
+  await findAndTick(dialog, 'Charlotte Dubois', 'Charlotte Dubois');
   await dialog.getByRole('button', { name: 'Review 1 candidate' }).click();
   await dialog.getByRole('button', { name: 'Start 1' }).click();
   await dialog.getByRole('button', { name: 'Done' }).click();

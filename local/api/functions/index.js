@@ -4,6 +4,7 @@
 // (workers.js) and streams its answer back, status and all. OPTIONS goes to the function
 // too and the gateway adds no CORS headers here (server.js skips them for this prefix):
 // on Supabase the function answers CORS itself, so one that forgets fails locally as well.
+import fs from 'node:fs';
 import http from 'node:http';
 import { LOCAL_FUNCTION_SECRETS, urls } from '../../lib/config.js';
 import { createWorkerPool } from './workers.js';
@@ -144,6 +145,40 @@ export async function create(ctx) {
         });
         req.pipe(upstream);
       });
+    },
+    /**
+     * Boots a worker for every function of the project (not the extra test-fixture folders)
+     * and waits until each listens. Booting is what fetches a function's `npm:` packages into
+     * DENO_DIR, so a fresh stack does it before it says it is ready instead of at a user's
+     * first click (issue 10: the first webhook after `npm start` was refused while Deno was
+     * still downloading). A function that fails to boot is logged, not fatal: its first
+     * request will try again and answer BOOT_ERROR as before.
+     */
+    async warm() {
+      const names = fs
+        .readdirSync(ctx.config.functionsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && d.name !== '_shared')
+        .map((d) => d.name);
+      const started = Date.now();
+      /** @type {string[]} */
+      const failed = [];
+      await Promise.all(
+        names.map(async (name) => {
+          const fn = findFunction([ctx.config.functionsDir], name);
+          const settings = fn ? (functionSettings(fn.dir)[name] ?? {}) : {};
+          if (!fn || settings.enabled === false) return;
+          try {
+            await pool.get(name, fn, () => functionEnv(fn.dir));
+          } catch (e) {
+            failed.push(name);
+            ctx.log(`functions: ${name} did not boot: ${e instanceof Error ? e.message : e}`);
+          }
+        }),
+      );
+      ctx.log(
+        `functions: ${names.length - failed.length} of ${names.length} ready in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+          (failed.length ? ` (failed: ${failed.join(', ')})` : ''),
+      );
     },
     async close() {
       agent.destroy();

@@ -1,5 +1,5 @@
 // The Candidates list: a search box and pages of the candidates the user may see.
-import { CANDIDATE_PAGE, listCandidates, type CandidateListItem } from '$lib/api/candidates';
+import { CANDIDATE_PAGE, listCandidates, searchKey, type CandidateListItem } from '$lib/api/candidates';
 
 export class CandidateListState {
   search = $state('');
@@ -8,6 +8,8 @@ export class CandidateListState {
   #total = $state(0);
   #loaded = $state(false);
   #error = $state<string | null>(null);
+  /** The search (its words) the shown rows answer; null before the first answer. */
+  #rowsFor = $state<string | null>(null);
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -29,10 +31,23 @@ export class CandidateListState {
   get error(): string | null {
     return this.#error;
   }
+  /** What the list answers, for its status line: "Searching…" until the current words are answered. */
+  get summary(): string {
+    if (!this.#loaded || this.stale) return 'Searching…';
+    const n = this.#total;
+    const words = this.search.trim();
+    if (!words) return `${n} ${n === 1 ? 'candidate' : 'candidates'}`;
+    return `${n} ${n === 1 ? 'candidate matches' : 'candidates match'} “${words}”`;
+  }
+  /** True while the shown rows answer other words than the ones in the search box. */
+  get stale(): boolean {
+    return this.#rowsFor !== searchKey(this.search);
+  }
 
   async load(page = this.#page): Promise<void> {
     const seq = ++this.#seq;
-    const r = await listCandidates(this.search, page);
+    const key = searchKey(this.search);
+    const r = await listCandidates(key, page);
     if (seq !== this.#seq) return;
     this.#loaded = true;
     if (!r.ok) {
@@ -43,6 +58,7 @@ export class CandidateListState {
     this.#page = page;
     this.#rows = r.data.rows;
     this.#total = r.data.total;
+    this.#rowsFor = key;
   }
 
   searchSoon(): void {

@@ -1,7 +1,7 @@
 // "Enrol candidates" on a sequence: choose up to 500 candidates, create their drafts (the
 // database says per candidate what blocks them), then start the ones that can go. Drafts that
 // are not started stay on the candidates' profiles and can be started later.
-import { listCandidates, type CandidateListItem } from '$lib/api/candidates';
+import { listCandidates, searchKey, type CandidateListItem } from '$lib/api/candidates';
 import { enrollCandidates, MAX_ENROLMENT, reasonText, startEnrollments, type EnrolOutcome } from '$lib/api/enrollments';
 import { SvelteMap } from 'svelte/reactivity';
 
@@ -14,6 +14,9 @@ export class EnrolDialogState {
   /** Chosen candidates by id (kept across searches). */
   readonly chosen = new SvelteMap<string, CandidateListItem>();
   #results = $state.raw<CandidateListItem[]>([]);
+  #total = $state(0);
+  /** The search (its words) the shown results answer; null before the first answer. */
+  #resultsFor = $state<string | null>(null);
   #outcomes = $state.raw<EnrolOutcome[]>([]);
   #busy = $state(false);
   #error = $state<string | null>(null);
@@ -31,6 +34,26 @@ export class EnrolDialogState {
 
   get results(): readonly CandidateListItem[] {
     return this.#results;
+  }
+  /** How many candidates match the search the results answer (the list shows the first page). */
+  get total(): number {
+    return this.#total;
+  }
+  /** What the list answers, for its status line: "Searching…" until the current words are answered. */
+  get summary(): string {
+    if (this.stale) return 'Searching…';
+    const n = this.#total;
+    const words = this.search.trim();
+    if (!words) return `${n} ${n === 1 ? 'candidate' : 'candidates'}`;
+    return `${n} ${n === 1 ? 'candidate matches' : 'candidates match'} “${words}”`;
+  }
+  /**
+   * True while the shown results answer other words than the ones in the search box (typed,
+   * waiting for the debounce or the answer): they are shown as stale and cannot be ticked, so
+   * what is ticked is always what the user saw for the current words.
+   */
+  get stale(): boolean {
+    return this.#resultsFor !== searchKey(this.search);
   }
   get busy(): boolean {
     return this.#busy;
@@ -66,10 +89,15 @@ export class EnrolDialogState {
 
   async find(): Promise<void> {
     const seq = ++this.#seq;
-    const r = await listCandidates(this.search, 0);
+    const key = searchKey(this.search);
+    const r = await listCandidates(key, 0);
     if (seq !== this.#seq) return;
-    if (r.ok) this.#results = r.data.rows;
-    else this.#error = r.error;
+    if (r.ok) {
+      this.#error = null;
+      this.#results = r.data.rows;
+      this.#total = r.data.total;
+      this.#resultsFor = key;
+    } else this.#error = r.error;
   }
 
   findSoon(): void {
@@ -78,6 +106,7 @@ export class EnrolDialogState {
   }
 
   toggle(c: CandidateListItem): void {
+    if (this.stale) return;
     if (this.chosen.has(c.id)) this.chosen.delete(c.id);
     else this.chosen.set(c.id, c);
   }
