@@ -1166,6 +1166,7 @@ export type Database = {
       unmatched_replies: {
         Row: {
           body_text: string | null
+          enrollment_id: string | null
           from_email: string | null
           headers: Json
           id: string
@@ -1173,11 +1174,13 @@ export type Database = {
           organization_id: string | null
           provider_email_id: string | null
           received_at: string
+          review_reason: string | null
           subject: string | null
           to_email: string | null
         }
         Insert: {
           body_text?: string | null
+          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1185,11 +1188,13 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
+          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Update: {
           body_text?: string | null
+          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1197,10 +1202,18 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
+          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "unmatched_replies_enrollment_id_fkey"
+            columns: ["enrollment_id"]
+            isOneToOne: false
+            referencedRelation: "enrollments"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "unmatched_replies_organization_id_fkey"
             columns: ["organization_id"]
