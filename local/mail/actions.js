@@ -102,7 +102,7 @@ function resultPage(res, m, status, title, detail) {
 function deliverReceived(ctx, api, email) {
   ctx.store.receive(email);
   ctx.log(`received ${email.id} from ${email.from} to ${email.to.join(', ')}: ${email.subject}`);
-  return deliverWebhook(api, receivedEvent(email));
+  return deliverWebhook(api, receivedEvent(email), ctx.config);
 }
 
 /** The API the app runs on: API_URL when set, else the stack's host and API port. */
@@ -175,9 +175,9 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
           message: '550 5.1.1 The email account that you tried to reach does not exist.',
         },
       });
-      reportWebhook('Bounce delivered', await deliverWebhook(api, event));
+      reportWebhook('Bounce delivered', await deliverWebhook(api, event, ctx.config));
     } else if (name === 'complain') {
-      reportWebhook('Complaint delivered', await deliverWebhook(api, messageEvent(m, 'email.complained')));
+      reportWebhook('Complaint delivered', await deliverWebhook(api, messageEvent(m, 'email.complained'), ctx.config));
     } else if (name === 'open') {
       const pixel = pixelUrl(m);
       if (pixel) {
@@ -195,7 +195,7 @@ export async function handleCandidateAction(ctx, m, name, req, res) {
         const event = messageEvent(m, 'email.opened', {
           open: { ipAddress: '127.0.0.1', timestamp: new Date().toISOString(), userAgent: MAIL_CLIENT_UA },
         });
-        reportWebhook('Open delivered (no tracking pixel in this email)', await deliverWebhook(api, event));
+        reportWebhook('Open delivered (no tracking pixel in this email)', await deliverWebhook(api, event, ctx.config));
       }
     } else if (name === 'click') {
       const links = messageLinks(m).filter((l) => !/\/functions\/v1\/unsubscribe\b/.test(l));
