@@ -990,6 +990,7 @@ export type Database = {
           access: Database["public"]["Enums"]["sequence_access"]
           archived_at: string | null
           auto_archive_after_days: number | null
+          channel_key: string
           created_at: string
           direct_link_secret: string
           id: string
@@ -1004,6 +1005,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1018,6 +1020,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
