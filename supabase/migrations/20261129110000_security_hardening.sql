@@ -244,6 +244,8 @@ language plpgsql volatile security definer set search_path = '' as $$
 #variable_conflict use_column
 declare
   v_ids uuid[];
+  v_orgs uuid[];
+  v_senders uuid[];
   v_key text;
   v_members uuid[];
   v_total int;
@@ -274,14 +276,13 @@ begin
   -- leaves unused goes to the oldest due stages of anyone. Each share is one bounded index walk
   -- (enrollment_stages_fair_due_idx) with skip locked, so parallel claims still never meet.
   if coalesce(pg_catalog.cardinality(v_ids), 0) < p_limit then
-    select pg_catalog.count(*) into v_total from (
-      select distinct s.organization_id, s.sender_user_id from public.enrollment_stages s
-      where s.status = 'scheduled' and s.scheduled_at <= pg_catalog.now()) k;
+    select pg_catalog.array_agg(k.organization_id), pg_catalog.array_agg(k.sender_user_id) into v_orgs, v_senders
+    from (select distinct s.organization_id, s.sender_user_id from public.enrollment_stages s
+          where s.status = 'scheduled' and s.scheduled_at <= pg_catalog.now()) k;
+    v_total := coalesce(pg_catalog.cardinality(v_orgs), 0);
     if v_total > 1 then
-      select coalesce(v_ids, '{}') || coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
-        select d.organization_id, d.sender_user_id from (
-          select distinct s.organization_id, s.sender_user_id from public.enrollment_stages s
-          where s.status = 'scheduled' and s.scheduled_at <= pg_catalog.now()) d) k
+      select coalesce(v_ids, '{}') || coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids
+      from unnest(v_orgs, v_senders) k (organization_id, sender_user_id)
       cross join lateral (
         select s.id from public.enrollment_stages s
         join public.enrollments e on e.id = s.enrollment_id
