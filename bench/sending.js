@@ -260,7 +260,9 @@ if (PARTS.has('3')) {
   const t0 = Date.now();
   await populate(a, tagA, N, 1, `now()`);
   await populate(b, tagB, 10, 1, `clock_timestamp() + interval '5 seconds'`);
-  log(`part 3: organisation A ${N} due now, organisation B 10 due 5 s later; inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `part 3: organisation A ${N} due now, organisation B 10 due 5 s later; inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   await fetch(`${MAIL_URL}/_catcher/config`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

@@ -116,7 +116,9 @@ function workers() {
     for (let p = pid, n = 0; p > 1 && n < 20; p = parent.get(p) ?? 0, n++) if (p === STACK_PID) return true;
     return false;
   };
-  return [...cmd].filter(([pid, c]) => c.includes('deno') && c.includes('send-due-stages') && ours(pid)).map(([p]) => p);
+  return [...cmd]
+    .filter(([pid, c]) => c.includes('deno') && c.includes('send-due-stages') && ours(pid))
+    .map(([p]) => p);
 }
 
 function restartDatabase() {
@@ -143,7 +145,11 @@ async function deliverWebhooks() {
       raw: JSON.stringify({
         type,
         created_at: new Date(at + (i + 1) * 1000).toISOString(),
-        data: { email_id: s.provider_message_id, created_at: new Date(at).toISOString(), open: { userAgent: 'Mozilla/5.0' } },
+        data: {
+          email_id: s.provider_message_id,
+          created_at: new Date(at).toISOString(),
+          open: { userAgent: 'Mozilla/5.0' },
+        },
       }),
     }));
     // Reordered (the later event first) and each delivered twice.
@@ -167,7 +173,12 @@ log(`# bench/soak.js — ${new Date().toISOString()}`);
 log(
   `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, node ${process.version}`,
 );
-log(`load average at start (1, 5, 15 min): ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+log(
+  `load average at start (1, 5, 15 min): ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}`,
+);
 
 // Data: three organisations, each a sender and a two-stage sequence with PER_ORG running
 // enrolments; every stage due now (the second follows the first in its thread).
@@ -193,11 +204,10 @@ for (let o = 0; o < 3; o++) {
      values ($1, $2, 'admin', 'Soak Sender', $3)`,
     [user, org.id, `soak-${tag}-${o}@recruiting.test`],
   );
-  const [seq] = await q(`insert into public.sequences (organization_id, owner_id, title) values ($1, $2, $3) returning id`, [
-    org.id,
-    user,
-    `soak ${tag} ${o}`,
-  ]);
+  const [seq] = await q(
+    `insert into public.sequences (organization_id, owner_id, title) values ($1, $2, $3) returning id`,
+    [org.id, user, `soak ${tag} ${o}`],
+  );
   await q(
     `insert into public.sequence_stages (sequence_id, position, delay_days, subject, body)
      select $1, p, 0, 'Soak {{candidate.first_name}} #' || p,
@@ -223,9 +233,10 @@ for (let o = 0; o < 3; o++) {
     [org.id, user],
   );
 }
-const [{ n: total }] = await q(`select count(*)::int as n from public.enrollment_stages where organization_id = any ($1::uuid[])`, [
-  orgs,
-]);
+const [{ n: total }] = await q(
+  `select count(*)::int as n from public.enrollment_stages where organization_id = any ($1::uuid[])`,
+  [orgs],
+);
 log(`data: 3 organisations × ${PER_ORG} enrolments × 2 stages = ${total} stages due now (tag ${tag})`);
 await catcher({ rateLimitPerSecond: 5, failNext: null, delayMs: 0 });
 
@@ -242,7 +253,7 @@ const drivers = [0, 1].map(async () => {
   }
 });
 /** @type {Record<string, number>} */
-const injected = { kill: 0, '429': 0, '500': 0, timeout: 0, restart: 0, webhooks: 0, overlap: 0 };
+const injected = { kill: 0, 429: 0, 500: 0, timeout: 0, restart: 0, webhooks: 0, overlap: 0 };
 const extra = [];
 let faults = 0;
 while (faults < FAULTS && Date.now() - start < MAX_MS) {
@@ -251,7 +262,8 @@ while (faults < FAULTS && Date.now() - start < MAX_MS) {
     [orgs],
   );
   if (left === 0) break;
-  const kind = faults % 40 === 39 ? 'restart' : pick(['kill', '429', '500', 'timeout', 'webhooks', 'overlap', '429', '500']);
+  const kind =
+    faults % 40 === 39 ? 'restart' : pick(['kill', '429', '500', 'timeout', 'webhooks', 'overlap', '429', '500']);
   switch (kind) {
     case 'kill': {
       const pids = workers();
@@ -321,7 +333,9 @@ for (let round = 0; round < 40; round++) {
   if (left === 0) break;
 }
 log(`drain after the faults: ${((Date.now() - drainStart) / 1000).toFixed(0)} s`);
-log(`send-due-stages answers: ${[...statuses].map(([s, n]) => `${s === 0 ? 'killed/no answer' : s} ×${n}`).join(', ')}`);
+log(
+  `send-due-stages answers: ${[...statuses].map(([s, n]) => `${s === 0 ? 'killed/no answer' : s} ×${n}`).join(', ')}`,
+);
 
 // Count ---------------------------------------------------------------------------------------
 const messages = /** @type {{ tags: { name: string, value: string }[] }[]} */ (
@@ -358,11 +372,22 @@ const [ev] = await q(
 );
 log(
   `per stage (${stages.length}): sent once ${tally.sent}, ended with a reason ${tally.ended}${
-    Object.keys(reasons).length ? ` (${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''
+    Object.keys(reasons).length
+      ? ` (${Object.entries(reasons)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`
+      : ''
   }; duplicates ${tally.duplicates}, lost ${tally.lost}, stuck claims ${tally.stuck}`,
 );
-log(`webhook events stored ${ev.events} for ${ev.distinct_events} distinct deliveries (duplicates and reordering applied once)`);
-log(`load average at the end (1, 5, 15 min): ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
+log(
+  `webhook events stored ${ev.events} for ${ev.distinct_events} distinct deliveries (duplicates and reordering applied once)`,
+);
+log(
+  `load average at the end (1, 5, 15 min): ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ')}`,
+);
 await q(`select cron.alter_job(jobid, active := true) from cron.job where jobname = 'send-due-stages'`);
 await pool.end();
 const outFile = OUT ?? path.join(here, 'results', 'soak.txt');
