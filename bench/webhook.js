@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { RESEND_WEBHOOK_SECRET } from '../local/lib/config.js';
+import { appSecrets } from '../local/lib/config.js';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 30);
@@ -37,7 +37,7 @@ for (const u of [API_URL, MAIL_URL]) {
   }
 }
 const WEBHOOK = `${API_URL}/functions/v1/resend-webhook`;
-const wh = new Webhook(RESEND_WEBHOOK_SECRET);
+const wh = new Webhook(appSecrets().RESEND_WEBHOOK_SECRET);
 
 /** Sent stages to report events about: one organisation, sequence and 20 enrolments. */
 async function fixtures() {

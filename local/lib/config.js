@@ -1,7 +1,11 @@
 // The local stack's settings: ports, folders and keys. Defaults match the Supabase CLI's
 // local defaults (API 54321, DB 54322, mail 54324, the well-known local JWT secret and the
-// anon/service-role keys signed with it), so other Supabase projects' tests can point here.
+// anon/service-role keys signed with it), so other Supabase projects' tests can point here;
+// those keys are public by design and sign nothing outside a local stack. The app's own
+// secrets (webhook, cron, link signing) are generated per install instead (appSecrets).
 // Every value can be overridden by an environment variable of the same name.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,14 +17,6 @@ export const DEFAULT_ANON_KEY =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
 export const DEFAULT_SERVICE_ROLE_KEY =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
-
-/**
- * The Resend webhook signing secret (Svix format `whsec_<base64>`) of the local stack: the
- * resend-webhook function verifies with it and the mail catcher's candidate actions sign
- * with it, so both must read it from here. Override with RESEND_WEBHOOK_SECRET.
- */
-export const DEFAULT_RESEND_WEBHOOK_SECRET = 'whsec_bG9jYWwtb3V0cmVhY2gtd2ViaG9vay1zZWNyZXQtbm90LWZvci1wcm9k';
-export const RESEND_WEBHOOK_SECRET = process.env.RESEND_WEBHOOK_SECRET || DEFAULT_RESEND_WEBHOOK_SECRET;
 
 /**
  * The reply classifier's LLM endpoint is configured only when the stack's own environment says
@@ -35,20 +31,75 @@ const REPLY_CLASSIFIER_KEYS = [
   'REPLY_CLASSIFIER_TIMEOUT_MS',
 ];
 
+/** @typedef {{ RESEND_WEBHOOK_SECRET: string, SEND_DUE_STAGES_SECRET: string, LINK_SIGNING_SECRET: string }} AppSecrets */
+const APP_SECRET_KEYS = /** @type {const} */ ([
+  'RESEND_WEBHOOK_SECRET',
+  'SEND_DUE_STAGES_SECRET',
+  'LINK_SIGNING_SECRET',
+]);
+
+/**
+ * The app's own secrets on this install: the Resend webhook signing secret (Svix format
+ * `whsec_<base64>`; the mail catcher's candidate actions sign with it), the cron job's bearer
+ * (SEND_DUE_STAGES_SECRET, also stored in Vault) and the link-signing secret. Generated at
+ * random the first time an install needs them and kept in `<dataDir>/app-secrets.json` (mode
+ * 0600), so no two installs share them, they survive restarts, and `npm run reset` / a fresh
+ * test stack (which wipe the data folder) get new ones. An environment variable of the same
+ * name wins. Every process of the stack (gateway, mail catcher, tests, benches) reads them
+ * from the same file through this function, given the stack's config.
+ * @param {{ dataDir: string }} [config] default: the config of this process's environment
+ * @returns {AppSecrets}
+ */
+export function appSecrets(config = loadConfig()) {
+  const file = path.join(config.dataDir, 'app-secrets.json');
+  /** @type {Record<string, unknown>} */
+  let stored = {};
+  try {
+    stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    const generated = {
+      RESEND_WEBHOOK_SECRET: `whsec_${crypto.randomBytes(32).toString('base64')}`,
+      SEND_DUE_STAGES_SECRET: crypto.randomBytes(32).toString('base64url'),
+      LINK_SIGNING_SECRET: crypto.randomBytes(32).toString('base64url'),
+    };
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    try {
+      // Exclusive create: when two processes race, one file wins and both read it back.
+      fs.writeFileSync(file, JSON.stringify(generated, null, 2) + '\n', { flag: 'wx', mode: 0o600 });
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+    }
+    stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+  const out = /** @type {AppSecrets} */ ({});
+  for (const key of APP_SECRET_KEYS) {
+    const value = process.env[key] || stored[key];
+    if (typeof value !== 'string' || value === '')
+      throw new Error(`${file} lacks ${key}; delete the file to regenerate it`);
+    out[key] = value;
+  }
+  return out;
+}
+
 /**
  * Local-only values of the app's edge function secrets (production sets its own with
- * `supabase secrets set`). The functions runtime passes them as defaults, below anything in
+ * `supabase secrets set`): the install's generated secrets (appSecrets) plus fixed local
+ * settings. The functions runtime passes them as defaults, below anything in
  * supabase/functions/.env, and the platform step stores SEND_DUE_STAGES_SECRET in Vault as
  * `send_due_stages_secret` for the send-due-stages cron job.
+ * @param {{ dataDir: string }} config
+ * @returns {Record<string, string>}
  */
-export const LOCAL_FUNCTION_SECRETS = {
-  RESEND_WEBHOOK_SECRET,
-  SEND_DUE_STAGES_SECRET: 'local-send-due-stages-secret-not-for-production',
-  LINK_SIGNING_SECRET: 'local-link-signing-secret-not-for-production',
+export function localFunctionSecrets(config) {
+  return { ...appSecrets(config), ...LOCAL_FUNCTION_SETTINGS };
+}
+
+/** Fixed local settings of the functions (not secrets). */
+export const LOCAL_FUNCTION_SETTINGS = {
   INBOUND_EMAIL_DOMAIN: 'inbound.local',
 };
 for (const key of REPLY_CLASSIFIER_KEYS) {
-  Object.defineProperty(LOCAL_FUNCTION_SECRETS, key, { enumerable: true, get: () => process.env[key] ?? '' });
+  Object.defineProperty(LOCAL_FUNCTION_SETTINGS, key, { enumerable: true, get: () => process.env[key] ?? '' });
 }
 
 /**

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCAL_FUNCTION_SECRETS, ROOT, urls } from './config.js';
+import { appSecrets, ROOT, urls } from './config.js';
 
 const SQL_DIR = path.join(ROOT, 'local', 'sql');
 
@@ -44,7 +44,7 @@ function applyVaultSecrets(cluster) {
   const q = (/** @type {string} */ v) => `'${v.replace(/'/g, "''")}'`;
   const secrets = {
     project_url: urls(cluster.config).API_URL,
-    send_due_stages_secret: LOCAL_FUNCTION_SECRETS.SEND_DUE_STAGES_SECRET,
+    send_due_stages_secret: appSecrets(cluster.config).SEND_DUE_STAGES_SECRET,
   };
   for (const [name, value] of Object.entries(secrets)) {
     cluster.psql(

@@ -7,7 +7,7 @@
 // of the message's HTML (tracking pixel, tracked links, unsubscribe).
 import crypto from 'node:crypto';
 import { Webhook } from 'svix';
-import { RESEND_WEBHOOK_SECRET } from '../lib/config.js';
+import { appSecrets } from '../lib/config.js';
 import { newReceivedEmail } from './received.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
@@ -95,15 +95,16 @@ export function messageEvent(/** @type {StoredMessage} */ m, /** @type {string} 
 }
 
 /**
- * Posts a Svix-signed delivery to the app's resend-webhook function (one attempt; deliveries.js
+ * Posts a Svix-signed delivery to the app's resend-webhook function, signed with the stack's
+ * generated webhook secret (appSecrets of the stack's config); one attempt (deliveries.js
  * retries). A retry passes the first attempt's `id`, as Svix does.
- * @param {string} apiUrl @param {unknown} event @param {string} [id]
+ * @param {string} apiUrl @param {unknown} event @param {{ dataDir: string }} config @param {string} [id]
  * @returns {Promise<{ status: number, body: string }>}
  */
-export async function deliverWebhook(apiUrl, event, id = `msg_${crypto.randomUUID()}`) {
+export async function deliverWebhook(apiUrl, event, config, id = `msg_${crypto.randomUUID()}`) {
   const raw = JSON.stringify(event);
   const now = new Date();
-  const signature = new Webhook(RESEND_WEBHOOK_SECRET).sign(id, now, raw);
+  const signature = new Webhook(appSecrets(config).RESEND_WEBHOOK_SECRET).sign(id, now, raw);
   const res = await fetch(`${apiUrl}/functions/v1/resend-webhook`, {
     method: 'POST',
     headers: {

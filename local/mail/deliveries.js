@@ -37,7 +37,7 @@ export function parseRetrySchedule(text) {
  */
 
 /**
- * @param {{ log: (s: string) => void, schedule?: number[], send?: typeof deliverWebhook }} opts
+ * @param {{ log: (s: string) => void, config: { dataDir: string }, schedule?: number[], send?: typeof deliverWebhook }} opts
  */
 export function createDeliveries(opts) {
   const schedule = opts.schedule ?? parseRetrySchedule(process.env.MAIL_WEBHOOK_RETRY_SCHEDULE);
@@ -53,7 +53,7 @@ export function createDeliveries(opts) {
     /** @type {Attempt} */
     let a;
     try {
-      const r = await send(apiUrl, event, d.id);
+      const r = await send(apiUrl, event, opts.config, d.id);
       a = { at: new Date().toISOString(), status: r.status, body: r.body };
     } catch (e) {
       a = { at: new Date().toISOString(), status: 0, body: e instanceof Error ? e.message : String(e) };

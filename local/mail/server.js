@@ -60,7 +60,7 @@ export async function startMail(config, opts = {}) {
   );
   const faults = new Faults();
   // config lets the candidate actions (actions.js) find the app's API to deliver webhooks to.
-  const deliveries = createDeliveries({ log, schedule: opts.retrySchedule });
+  const deliveries = createDeliveries({ log, config, schedule: opts.retrySchedule });
   const ctx = { store, limiter, faults, log, config, deliveries };
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */

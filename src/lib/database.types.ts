@@ -993,6 +993,7 @@ export type Database = {
           access: Database["public"]["Enums"]["sequence_access"]
           archived_at: string | null
           auto_archive_after_days: number | null
+          channel_key: string
           created_at: string
           direct_link_secret: string
           id: string
@@ -1007,6 +1008,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1021,6 +1023,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1169,6 +1172,7 @@ export type Database = {
       unmatched_replies: {
         Row: {
           body_text: string | null
+          enrollment_id: string | null
           from_email: string | null
           headers: Json
           id: string
@@ -1176,11 +1180,13 @@ export type Database = {
           organization_id: string | null
           provider_email_id: string | null
           received_at: string
+          review_reason: string | null
           subject: string | null
           to_email: string | null
         }
         Insert: {
           body_text?: string | null
+          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1188,11 +1194,13 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
+          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Update: {
           body_text?: string | null
+          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1200,10 +1208,18 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
+          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "unmatched_replies_enrollment_id_fkey"
+            columns: ["enrollment_id"]
+            isOneToOne: false
+            referencedRelation: "enrollments"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "unmatched_replies_organization_id_fkey"
             columns: ["organization_id"]

@@ -6,7 +6,7 @@
 // on Supabase the function answers CORS itself, so one that forgets fails locally as well.
 import fs from 'node:fs';
 import http from 'node:http';
-import { LOCAL_FUNCTION_SECRETS, urls } from '../../lib/config.js';
+import { localFunctionSecrets, urls } from '../../lib/config.js';
 import { createWorkerPool } from './workers.js';
 import { functionDirs, findFunction, functionSettings, readDotEnv } from './project.js';
 
@@ -41,7 +41,7 @@ export async function create(ctx) {
       RESEND_BASE_URL: u.MAIL_URL,
       RESEND_API_KEY: 're_local_development_key',
       APP_URL: u.APP_URL,
-      ...LOCAL_FUNCTION_SECRETS,
+      ...localFunctionSecrets(ctx.config),
       ...secrets,
       SUPABASE_URL: u.API_URL,
       SUPABASE_ANON_KEY: ctx.config.anonKey,

@@ -38,6 +38,7 @@ export {
   isDocEmpty,
   renderStage,
   renderSubject,
+  headerText,
   sanitizeUrl,
   type DocMark,
   type DocNode,

@@ -402,10 +402,20 @@ function listStart(start: unknown): number {
 
 // Subjects are header values: line breaks and other control characters would corrupt them.
 // eslint-disable-next-line no-control-regex
-const SUBJECT_CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
+const SUBJECT_CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/**
+ * A value fit for one email header line: every control character (CR and LF included, so no
+ * header can be injected), C1 control and Unicode line separator becomes a space, runs of
+ * spaces collapse. Every header built from candidate or user data goes through it: subjects,
+ * display names, threading headers, notification subjects.
+ */
+export function headerText(value: string): string {
+  return value.replace(SUBJECT_CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
+}
 
 function cleanSubject(subject: string): string {
-  return subject.replace(SUBJECT_CONTROL_CHARACTERS, ' ').replace(/ {2,}/g, ' ').trim();
+  return headerText(subject);
 }
 
 export function renderSubject(

@@ -44,6 +44,14 @@ describe('token catalogue', () => {
     expect(resolveToken('custom.toString', { candidate: { customFields: {} } })).toBeNull();
   });
 
+  it('renders a custom field holding an object or array as missing instead of throwing (issue 11)', () => {
+    const customFields = { x: { toString: 1 }, list: [1, 2], n: 4, yes: true } as never;
+    expect(resolveToken('custom.x', { candidate: { customFields } })).toBeNull();
+    expect(resolveToken('custom.list', { candidate: { customFields } })).toBeNull();
+    expect(resolveToken('custom.n', { candidate: { customFields } })).toBe('4');
+    expect(resolveToken('custom.yes', { candidate: { customFields } })).toBe('true');
+  });
+
   it('rejects malformed keys as unknown', () => {
     for (const key of ['candidate', 'custom.', 'custom.a b', 'candidate.first_name ', 'CANDIDATE.FIRST_NAME']) {
       expect(isKnownToken(key)).toBe(false);

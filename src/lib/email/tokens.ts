@@ -177,9 +177,13 @@ export function customTokenKey(fieldKey: string): CustomTokenKey {
 function customFieldValue(context: RenderContext, fieldKey: string): string | null {
   const fields = context.candidate?.customFields;
   if (fields == null || !Object.hasOwn(fields, fieldKey)) return null;
-  const value = fields[fieldKey];
-  if (value == null) return null;
-  return present(String(value));
+  const value: unknown = fields[fieldKey];
+  // Only scalars are values (the database refuses anything else since issue 11); an object or
+  // array left from before renders as missing rather than through its own toString.
+  if (typeof value === 'string') return present(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return null;
 }
 
 /**

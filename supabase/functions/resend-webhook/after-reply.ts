@@ -3,6 +3,7 @@
 // (public.apply_reply_classification), and email the initiator with a link to change it.
 // Runs in the background: a slow or failing classifier never delays or fails the delivery,
 // and the reply has already stopped the sequence by then.
+import { headerText } from '../../../src/lib/email/index.ts';
 import { createClassifier } from '../../../src/lib/replies/index.ts';
 import { callRpc } from '../_shared/service-rpc.ts';
 import type { InboundDerived } from './inbound.ts';
@@ -52,7 +53,8 @@ async function notifyInitiator(outcome: ReplyOutcome, inbound: InboundDerived, l
   const link = `${appUrl}/sequences/${outcome.sequence_id}?enrollment=${outcome.enrollment_id}`;
   const who = outcome.candidate_name ?? outcome.candidate_email ?? 'a candidate';
   const status = label ? (LABEL_TEXT[label] ?? label) : null;
-  const subject = status ? `Reply from ${who}: classified as ${status}` : `Reply from ${who}`;
+  // The candidate's name and address are candidate data: one header line, no injected headers.
+  const subject = headerText(status ? `Reply from ${who}: classified as ${status}` : `Reply from ${who}`);
   const excerpt = inbound.visible.length > 600 ? `${inbound.visible.slice(0, 600)}…` : inbound.visible;
   const text = [
     status

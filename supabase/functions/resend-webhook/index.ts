@@ -21,6 +21,7 @@ import { classifyUserAgent } from '../_shared/machine-opens.ts';
 import { afterReply, type ReplyOutcome } from './after-reply.ts';
 import { deriveInbound, needsBody } from './inbound.ts';
 import { fetchReceivedEmail } from './received-email.ts';
+import { readTextLimited } from '../_shared/body.ts';
 
 const EVENT_TYPES = new Set([
   'email.sent',
@@ -96,8 +97,9 @@ async function handle(req: Request, phases: Phases): Promise<Response> {
       message: 'svix-id, svix-timestamp and svix-signature are required.',
     });
   }
-  const raw = await req.text();
-  if (raw.length > MAX_BODY_BYTES) return json(413, { error: 'too_large', message: 'The payload is too large.' });
+  // Checked from Content-Length before reading, and while streaming when there is none.
+  const raw = await readTextLimited(req, MAX_BODY_BYTES);
+  if (raw === null) return json(413, { error: 'too_large', message: 'The payload is too large.' });
   phases.mark('body');
 
   let event: unknown;

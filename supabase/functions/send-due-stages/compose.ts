@@ -7,6 +7,7 @@
 // re-driving a stage after a crash produces the identical request (same Idempotency-Key, same
 // body), which the provider answers from its idempotency record instead of sending again.
 import {
+  headerText,
   renderStage,
   renderSubject,
   resolveTimeZone,
@@ -110,14 +111,14 @@ export function messageIdFor(stage: ClaimedStage, config: SendConfig): string {
 
 /** `"Name" <address>`, quoting the display name so commas or quotes in it cannot split it. */
 function mailbox(name: string | null, address: string): string {
-  const clean = (name ?? '').replace(/[\r\n]+/g, ' ').trim();
+  const clean = headerText(name ?? '');
   if (clean === '') return address;
   return `"${clean.replace(/(["\\])/g, '\\$1')}" <${address}>`;
 }
 
 /** Header values must be one line; References may be long, so it is folded by the provider. */
 function oneLine(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').trim();
+  return headerText(value);
 }
 
 export async function composeEmail(stage: ClaimedStage, config: SendConfig): Promise<EmailPayload> {
@@ -171,8 +172,8 @@ export async function composeEmail(stage: ClaimedStage, config: SendConfig): Pro
   }
 
   return {
-    from: mailbox(stage.sender.name, stage.sender.email),
-    to: [stage.to_email],
+    from: mailbox(stage.sender.name, headerText(stage.sender.email)),
+    to: [headerText(stage.to_email)],
     replyTo: [`reply+${stage.reply_token}@${config.inboundDomain}`],
     subject,
     html: rendered.html,

@@ -230,8 +230,11 @@ export class Drainer {
       const now = this.#now();
       const group = this.#planner.next(now);
       if (group) {
-        this.#ready.push(await this.#prepare(group));
-        this.#readySignal.notify();
+        const prepared = await this.#prepare(group);
+        if (prepared) {
+          this.#ready.push(prepared);
+          this.#readySignal.notify();
+        }
         continue;
       }
       const at = this.#planner.nextAt(now);
@@ -271,17 +274,24 @@ export class Drainer {
     const deferrals = new Map<string, string[]>();
     const invalid: string[] = [];
     for (const row of rows) {
-      if (row.send_key === null && row.send_window) {
-        if (sendWindowProblem(row.send_window) !== null) {
-          invalid.push(row.stage_id);
-          continue;
+      // One stage whose data cannot be read (a time zone the runtime does not know …) fails
+      // alone with its reason; it never stops the run for every other organisation's stages.
+      try {
+        if (row.send_key === null && row.send_window) {
+          if (sendWindowProblem(row.send_window) !== null) {
+            invalid.push(row.stage_id);
+            continue;
+          }
+          const tz = recipientTimeZone(row);
+          if (!isInsideSendWindow(now, row.send_window, tz)) {
+            const at = nextInstantInWindow(now, row.send_window, tz).toISOString();
+            deferrals.set(at, [...(deferrals.get(at) ?? []), row.stage_id]);
+            continue;
+          }
         }
-        const tz = recipientTimeZone(row);
-        if (!isInsideSendWindow(now, row.send_window, tz)) {
-          const at = nextInstantInWindow(now, row.send_window, tz).toISOString();
-          deferrals.set(at, [...(deferrals.get(at) ?? []), row.stage_id]);
-          continue;
-        }
+      } catch (e) {
+        await this.#failUnrenderable(row, e);
+        continue;
       }
       ready.push(row);
     }
@@ -304,13 +314,39 @@ export class Drainer {
     return ready;
   }
 
-  async #prepare(stages: ClaimedStage[]): Promise<Prepared> {
-    const group = stages.slice().sort((a, b) => (a.stage_id < b.stage_id ? -1 : 1));
+  /** Renders a planned request; a stage that cannot be rendered fails alone and leaves it. */
+  async #prepare(stages: ClaimedStage[]): Promise<Prepared | null> {
+    const sorted = stages.slice().sort((a, b) => (a.stage_id < b.stage_id ? -1 : 1));
     const t0 = performance.now();
+    const group: ClaimedStage[] = [];
     const emails: EmailPayload[] = [];
-    for (const stage of group) emails.push(await composeEmail(stage, this.config));
+    const broken: [ClaimedStage, unknown][] = [];
+    for (const stage of sorted) {
+      try {
+        emails.push(await composeEmail(stage, this.config));
+        group.push(stage);
+      } catch (e) {
+        broken.push([stage, e]);
+      }
+    }
     this.summary.render_ms += performance.now() - t0;
-    return { group, emails };
+    for (const [stage, e] of broken) await this.#failUnrenderable(stage, e);
+    return group.length > 0 ? { group, emails } : null;
+  }
+
+  /**
+   * Ends a stage that cannot be rendered with a recorded reason (`render_failed: …`). Its
+   * enrolment ends with send_failed, as for any permanent failure; the rest of the run goes on.
+   */
+  async #failUnrenderable(stage: ClaimedStage, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`send-due-stages: stage ${stage.stage_id} cannot be rendered: ${message}`);
+    const recorded = await this.#rpc<number>(
+      'record_stages_failed',
+      { stage_ids: [stage.stage_id], reason: `render_failed: ${message}`.slice(0, 300) },
+      10_000,
+    );
+    this.summary.failed += recorded;
   }
 
   /**

@@ -16,7 +16,13 @@
 // A request that was already made with an unknown outcome (a stage claimed with a send_key) is
 // re-sent exactly as it was, before anything new and outside this pacing: it may already be in
 // the inboxes, and only the identical request is answered from the provider's idempotency
-// record. Pure logic; the clock is passed in.
+// record.
+//
+// Fairness (issue 11, tenant isolation): individual enrolments wait in one queue per
+// organisation and sender, and a request takes an equal share from each queue with something
+// waiting (enrolment batches already give at most 10 each). So another organisation's due
+// emails, claimed fairly by claim_due_stages, ride in the very next request instead of waiting
+// behind everything one busy tenant has claimed before them. Pure logic; the clock is passed in.
 import type { ClaimedStage } from './compose.ts';
 
 /** Recipients of one enrolment batch per SPEC batch (S4). */
@@ -36,7 +42,8 @@ interface BatchState {
 export class RequestPlanner {
   #redrives: ClaimedStage[][] = [];
   #batches = new Map<string, BatchState>();
-  #singles: ClaimedStage[] = [];
+  /** Individual enrolments, one queue per organisation and sender, served round-robin. */
+  #singles = new Map<string, ClaimedStage[]>();
 
   constructor(
     private batchSize: number,
@@ -53,14 +60,20 @@ export class RequestPlanner {
         let b = this.#batches.get(row.batch_id);
         if (!b) this.#batches.set(row.batch_id, (b = { pending: [], started: 0, left: 0, startedAt: 0 }));
         b.pending.push(row);
-      } else this.#singles.push(row);
+      } else {
+        const key = `${row.organization_id}/${row.sender.user_id}`;
+        const queue = this.#singles.get(key);
+        if (queue) queue.push(row);
+        else this.#singles.set(key, [row]);
+      }
     }
     this.#redrives.push(...byKey.values());
   }
 
   /** Stages waiting for a request. */
   get size(): number {
-    let n = this.#singles.length + this.#redrives.reduce((a, g) => a + g.length, 0);
+    let n = this.#redrives.reduce((a, g) => a + g.length, 0);
+    for (const q of this.#singles.values()) n += q.length;
     for (const b of this.#batches.values()) n += b.pending.length;
     return n;
   }
@@ -95,14 +108,28 @@ export class RequestPlanner {
       request.push(...b.pending.splice(0, n));
       b.left -= n;
     }
-    const room = this.batchSize - request.length;
-    if (room > 0) request.push(...this.#singles.splice(0, room));
+    this.#takeSingles(request);
     return request.length > 0 ? request : null;
+  }
+
+  /** Fills the request's room with an equal share of each single queue, rotating who goes first. */
+  #takeSingles(request: ClaimedStage[]): void {
+    while (request.length < this.batchSize && this.#singles.size > 0) {
+      const share = Math.max(1, Math.floor((this.batchSize - request.length) / this.#singles.size));
+      for (const [key, queue] of [...this.#singles]) {
+        const room = this.batchSize - request.length;
+        if (room <= 0) break;
+        request.push(...queue.splice(0, Math.min(share, room)));
+        // Served: to the back of the rotation (or gone when empty).
+        this.#singles.delete(key);
+        if (queue.length > 0) this.#singles.set(key, queue);
+      }
+    }
   }
 
   /** When the next paced SPEC batch may leave (≤ now when one may leave now), or null if nothing waits. */
   nextAt(now: number): number | null {
-    if (this.#redrives.length > 0 || this.#singles.length > 0) return now;
+    if (this.#redrives.length > 0 || this.#singles.size > 0) return now;
     let at: number | null = null;
     for (const b of this.#batches.values()) {
       if (b.pending.length === 0) continue;
@@ -115,7 +142,8 @@ export class RequestPlanner {
   /** Takes every waiting stage out (the invocation is out of time): re-driven groups kept whole. */
   drain(): ClaimedStage[][] {
     const out = this.#redrives.splice(0);
-    const rest = this.#singles.splice(0);
+    const rest = [...this.#singles.values()].flat();
+    this.#singles.clear();
     for (const b of this.#batches.values()) rest.push(...b.pending.splice(0));
     if (rest.length > 0) out.push(rest);
     return out;

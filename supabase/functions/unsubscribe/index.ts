@@ -11,6 +11,7 @@
 import { verifyLink } from '../_shared/signed-links.ts';
 import { callRpc } from '../_shared/service-rpc.ts';
 import { CSP, renderForm, renderMessage, type Choice } from './page.ts';
+import { readBodyLimited } from '../_shared/body.ts';
 
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -43,19 +44,18 @@ const GONE = renderMessage(
   'We could not find the email this link came from. Nothing was changed. Please reply to the email and ask us to stop.',
 );
 
-async function readForm(req: Request): Promise<URLSearchParams | null> {
-  const length = Number(req.headers.get('content-length') ?? '0');
-  if (length > MAX_FORM_BYTES) return null;
-  const type = (req.headers.get('content-type') ?? '').toLowerCase();
-  if (type.startsWith('multipart/form-data')) {
-    const form = await req.formData();
+/** The posted form, or 'too_large' when the body is over MAX_FORM_BYTES (checked before and while reading). */
+async function readForm(req: Request): Promise<URLSearchParams | 'too_large'> {
+  const bytes = await readBodyLimited(req, MAX_FORM_BYTES);
+  if (bytes === null) return 'too_large';
+  const type = req.headers.get('content-type') ?? '';
+  if (type.toLowerCase().startsWith('multipart/form-data')) {
+    const form = await new Response(bytes, { headers: { 'Content-Type': type } }).formData();
     const out = new URLSearchParams();
     for (const [k, v] of form.entries()) if (typeof v === 'string') out.append(k, v);
     return out;
   }
-  const body = await req.text();
-  if (body.length > MAX_FORM_BYTES) return null;
-  return new URLSearchParams(body);
+  return new URLSearchParams(new TextDecoder().decode(bytes));
 }
 
 Deno.serve(async (req) => {
@@ -66,12 +66,15 @@ Deno.serve(async (req) => {
   const url = new URL(req.url);
   let form: URLSearchParams | null = null;
   if (req.method === 'POST') {
+    let read: URLSearchParams | 'too_large' | null;
     try {
-      form = await readForm(req);
+      read = await readForm(req);
     } catch {
-      form = null;
+      read = null;
     }
-    if (!form) return text(400, 'The request body could not be read.');
+    if (read === 'too_large') return text(413, 'The request is too large. Nothing was changed.');
+    if (!read) return text(400, 'The request body could not be read.');
+    form = read;
   }
   const token = url.searchParams.get('token') ?? form?.get('token') ?? '';
   const oneClick = form !== null && form.get('List-Unsubscribe') === 'One-Click' && form.get('form') === null;

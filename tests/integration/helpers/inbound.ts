@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { LOCAL_FUNCTION_SECRETS, RESEND_WEBHOOK_SECRET } from '../../../local/lib/config.js';
+import { appSecrets } from '../../../local/lib/config.js';
 import { stackEnv } from './stack-env.ts';
 import { signLink, type LinkPayload } from '../../../supabase/functions/_shared/signed-links.ts';
 
@@ -14,7 +14,10 @@ export const API_URL = stackEnv.api;
 export const DB_URL = stackEnv.dbUrl;
 export const MAIL_URL = process.env.MAIL_URL ?? '';
 export const WEBHOOK_URL = `${API_URL}/functions/v1/resend-webhook`;
-export const LINK_SECRET = LOCAL_FUNCTION_SECRETS.LINK_SIGNING_SECRET;
+/** This install's secrets (local/lib/config.js appSecrets), as the stack under test uses them. */
+const SECRETS = appSecrets();
+export const LINK_SECRET = SECRETS.LINK_SIGNING_SECRET;
+export const RESEND_WEBHOOK_SECRET = SECRETS.RESEND_WEBHOOK_SECRET;
 
 export const db = new pg.Pool({ connectionString: DB_URL, max: 4 });
 

@@ -2,10 +2,11 @@
 // bearer secret) or as an operator (service role key), read the mail catcher's messages and
 // counters, inject provider faults, and switch the real cron job off while a suite needs to
 // decide alone when the function runs.
+import { appSecrets } from '../../../local/lib/config.js';
 import { db, stackEnv } from './factories.ts';
 
-/** The local stack's default SEND_DUE_STAGES_SECRET (local/lib/config.js LOCAL_FUNCTION_SECRETS). */
-export const LOCAL_CRON_SECRET = 'local-send-due-stages-secret-not-for-production';
+/** The stack's SEND_DUE_STAGES_SECRET, generated per install (local/lib/config.js appSecrets). */
+export const LOCAL_CRON_SECRET = appSecrets().SEND_DUE_STAGES_SECRET;
 
 export interface SendSummary {
   claimed: number;
