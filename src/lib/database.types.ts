@@ -225,6 +225,47 @@ export type Database = {
           },
         ]
       }
+      custom_fields: {
+        Row: {
+          created_at: string
+          id: string
+          key: string
+          label: string
+          options: string[]
+          organization_id: string
+          retired_at: string | null
+          type: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          key: string
+          label: string
+          options?: string[]
+          organization_id: string
+          retired_at?: string | null
+          type: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          key?: string
+          label?: string
+          options?: string[]
+          organization_id?: string
+          retired_at?: string | null
+          type?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "custom_fields_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_events: {
         Row: {
           created_at: string
@@ -632,6 +673,57 @@ export type Database = {
           },
         ]
       }
+      member_invitations: {
+        Row: {
+          accepted_at: string | null
+          accepted_user_id: string | null
+          access_level: Database["public"]["Enums"]["access_level"]
+          agency_id: string | null
+          created_at: string
+          email: string
+          id: string
+          invited_by: string
+          organization_id: string
+        }
+        Insert: {
+          accepted_at?: string | null
+          accepted_user_id?: string | null
+          access_level?: Database["public"]["Enums"]["access_level"]
+          agency_id?: string | null
+          created_at?: string
+          email: string
+          id?: string
+          invited_by?: string
+          organization_id: string
+        }
+        Update: {
+          accepted_at?: string | null
+          accepted_user_id?: string | null
+          access_level?: Database["public"]["Enums"]["access_level"]
+          agency_id?: string | null
+          created_at?: string
+          email?: string
+          id?: string
+          invited_by?: string
+          organization_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "member_invitations_agency_id_organization_id_fkey"
+            columns: ["agency_id", "organization_id"]
+            isOneToOne: false
+            referencedRelation: "agencies"
+            referencedColumns: ["id", "organization_id"]
+          },
+          {
+            foreignKeyName: "member_invitations_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       members: {
         Row: {
           access_level: Database["public"]["Enums"]["access_level"]
@@ -639,6 +731,7 @@ export type Database = {
           classification_preference: Database["public"]["Enums"]["classification_preference"]
           created_at: string
           daily_send_cap: number | null
+          deactivated_at: string | null
           display_name: string
           organization_id: string
           sender_email: string | null
@@ -656,6 +749,7 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
+          deactivated_at?: string | null
           display_name?: string
           organization_id: string
           sender_email?: string | null
@@ -673,6 +767,7 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
+          deactivated_at?: string | null
           display_name?: string
           organization_id?: string
           sender_email?: string | null
@@ -703,8 +798,11 @@ export type Database = {
       }
       organizations: {
         Row: {
+          ai_tokens_enabled: boolean
           created_at: string
           daily_send_cap: number
+          default_include_unsubscribe_link: boolean
+          default_send_window: Json | null
           exclude_confidential_job_candidate_emails: boolean
           exclude_hired_candidate_emails: boolean
           exclude_internal_candidate_emails: boolean
@@ -717,8 +815,11 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
+          default_include_unsubscribe_link?: boolean
+          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -731,8 +832,11 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
+          default_include_unsubscribe_link?: boolean
+          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -843,6 +947,59 @@ export type Database = {
             columns: ["sequence_id"]
             isOneToOne: false
             referencedRelation: "sequences"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      sending_domains: {
+        Row: {
+          checked_at: string | null
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          last_error: string | null
+          organization_id: string
+          provider_domain_id: string | null
+          records: Json
+          status: string
+          updated_at: string
+          verified_at: string | null
+        }
+        Insert: {
+          checked_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          domain: string
+          id?: string
+          last_error?: string | null
+          organization_id: string
+          provider_domain_id?: string | null
+          records?: Json
+          status?: string
+          updated_at?: string
+          verified_at?: string | null
+        }
+        Update: {
+          checked_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          domain?: string
+          id?: string
+          last_error?: string | null
+          organization_id?: string
+          provider_domain_id?: string | null
+          records?: Json
+          status?: string
+          updated_at?: string
+          verified_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sending_domains_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
             referencedColumns: ["id"]
           },
         ]
@@ -1219,6 +1376,7 @@ export type Database = {
     }
     Views: { [_ in never]: never }
     Functions: {
+      accept_invitation: { Args: Record<PropertyKey, never>; Returns: boolean }
       apply_edits_to_batch: {
         Args: { enrollment_ids: string[]; edits: Json }
         Returns: {
@@ -1382,6 +1540,7 @@ export type Database = {
           detail: string
         }[]
       }
+      retire_custom_field: { Args: { field_id: string }; Returns: undefined }
       save_subscription_choice: {
         Args: {
           stage_id: string
@@ -1414,6 +1573,10 @@ export type Database = {
           reason: string
           detail: string
         }[]
+      }
+      verified_sender_domains: {
+        Args: { p_org_ids: string[] }
+        Returns: { organization_id: string; domain: string }[]
       }
     }
     Enums: {

@@ -270,7 +270,16 @@ export class Drainer {
     const ready: ClaimedStage[] = [];
     const deferrals = new Map<string, string[]>();
     const invalid: string[] = [];
+    const unverified: string[] = [];
+    const verified = await this.#verifiedDomains(rows);
     for (const row of rows) {
+      // The sender address is re-checked at send time (issue 11 item 5): its domain must still
+      // be a verified sending domain of the sender's own organisation. A request of unknown
+      // outcome is re-sent as it was.
+      if (row.send_key === null && !verified.has(`${row.organization_id} ${senderDomain(row.sender.email)}`)) {
+        unverified.push(row.stage_id);
+        continue;
+      }
       if (row.send_key === null && row.send_window) {
         if (sendWindowProblem(row.send_window) !== null) {
           invalid.push(row.stage_id);
@@ -293,6 +302,14 @@ export class Drainer {
       );
       this.summary.failed += recorded;
     }
+    if (unverified.length > 0) {
+      const recorded = await this.#rpc<number>(
+        'record_stages_failed',
+        { stage_ids: unverified, reason: 'sender_domain_unverified' },
+        10_000,
+      );
+      this.summary.failed += recorded;
+    }
     for (const [at, ids] of deferrals) {
       const recorded = await this.#rpc<number>(
         'reschedule_stages',
@@ -302,6 +319,15 @@ export class Drainer {
       this.summary.rescheduled += recorded;
     }
     return ready;
+  }
+
+  /** `<organisation id> <domain>` for every verified sending domain of the claimed stages' organisations. */
+  async #verifiedDomains(rows: ClaimedStage[]): Promise<Set<string>> {
+    const orgs = [...new Set(rows.map((r) => r.organization_id))];
+    const found = await this.#rpc<{ organization_id: string; domain: string }[]>('verified_sender_domains', {
+      p_org_ids: orgs,
+    });
+    return new Set((found ?? []).map((d) => `${d.organization_id} ${d.domain}`));
   }
 
   async #prepare(stages: ClaimedStage[]): Promise<Prepared> {
@@ -468,4 +494,10 @@ export class Drainer {
       }
     }
   }
+}
+
+/** The lower-cased domain of an address ('' when there is none). */
+function senderDomain(address: string | null | undefined): string {
+  const at = (address ?? '').trim().lastIndexOf('@');
+  return at < 0 ? '' : (address ?? '').trim().slice(at + 1).toLowerCase();
 }
