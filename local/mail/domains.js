@@ -78,9 +78,24 @@ export class DomainStore {
 function records(d) {
   const status = d.status === 'verified' ? 'verified' : d.status === 'not_started' ? 'not_started' : d.status;
   return [
-    { record: 'SPF', name: 'send', type: 'MX', ttl: 'Auto', status, value: `feedback-smtp.${d.region}.amazonses.com`, priority: 10 },
+    {
+      record: 'SPF',
+      name: 'send',
+      type: 'MX',
+      ttl: 'Auto',
+      status,
+      value: `feedback-smtp.${d.region}.amazonses.com`,
+      priority: 10,
+    },
     { record: 'SPF', name: 'send', type: 'TXT', ttl: 'Auto', status, value: '"v=spf1 include:amazonses.com ~all"' },
-    { record: 'DKIM', name: 'resend._domainkey', type: 'TXT', ttl: 'Auto', status, value: `p=MIGfMA0GCSq${d.id.slice(0, 8)}` },
+    {
+      record: 'DKIM',
+      name: 'resend._domainkey',
+      type: 'TXT',
+      ttl: 'Auto',
+      status,
+      value: `p=MIGfMA0GCSq${d.id.slice(0, 8)}`,
+    },
   ];
 }
 
@@ -104,7 +119,8 @@ export function domainObject(d, withRecords = true) {
  */
 export async function answerDomains(store, method, p, readBody) {
   if (p === '/domains') {
-    if (method === 'GET') return { status: 200, body: { object: 'list', data: store.list().map((d) => domainObject(d, false)) } };
+    if (method === 'GET')
+      return { status: 200, body: { object: 'list', data: store.list().map((d) => domainObject(d, false)) } };
     if (method !== 'POST') throw methodNotAllowed();
     const body = await readBody();
     const name = typeof body?.name === 'string' ? body.name.trim().toLowerCase() : '';
@@ -135,7 +151,9 @@ export function renderDomainsPage(domains) {
   const rows = domains.length
     ? domains
         .map(
-          (d) => `<tr><td>${escapeHtml(d.name)}</td><td data-status="${escapeHtml(d.status)}">${escapeHtml(d.status)}</td>
+          (
+            d,
+          ) => `<tr><td>${escapeHtml(d.name)}</td><td data-status="${escapeHtml(d.status)}">${escapeHtml(d.status)}</td>
 <td><form method="post" action="/inbox/domains/${escapeHtml(d.id)}/status"><input type="hidden" name="status" value="verified">
 <button type="submit" aria-label="Mark ${escapeHtml(d.name)} verified">Mark verified</button></form>
 <form method="post" action="/inbox/domains/${escapeHtml(d.id)}/status"><input type="hidden" name="status" value="failed">

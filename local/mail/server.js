@@ -148,7 +148,10 @@ export async function startMail(config, opts = {}) {
       const status = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('status') ?? '';
       const d = domains.setStatus(safeDecode(/** @type {string} */ (dom[1])) ?? '', status);
       if (d) log(`domain ${d.name} marked ${status}`);
-      res.writeHead(d ? 303 : 404, d ? { location: '/inbox/domains' } : { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(
+        d ? 303 : 404,
+        d ? { location: '/inbox/domains' } : { 'content-type': 'text/plain; charset=utf-8' },
+      );
       return res.end(d ? '' : 'No such domain or status');
     }
     if (p === '/inbox/clear' && method === 'POST') {

@@ -499,5 +499,10 @@ export class Drainer {
 /** The lower-cased domain of an address ('' when there is none). */
 function senderDomain(address: string | null | undefined): string {
   const at = (address ?? '').trim().lastIndexOf('@');
-  return at < 0 ? '' : (address ?? '').trim().slice(at + 1).toLowerCase();
+  return at < 0
+    ? ''
+    : (address ?? '')
+        .trim()
+        .slice(at + 1)
+        .toLowerCase();
 }

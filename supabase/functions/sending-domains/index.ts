@@ -60,11 +60,19 @@ Deno.serve(async (req) => {
     .eq('id', domainId)
     .maybeSingle();
   if (!domain) return refuse(404, 'not_found', 'No such sending domain.');
-  if (!me || me.agency_id !== null || me.access_level !== 'organization_admin' || me.organization_id !== domain.organization_id) {
+  if (
+    !me ||
+    me.agency_id !== null ||
+    me.access_level !== 'organization_admin' ||
+    me.organization_id !== domain.organization_id
+  ) {
     return refuse(403, 'not_admin', 'Only organisation admins register and verify sending domains.');
   }
 
-  const resend = new Resend(env('RESEND_API_KEY'), Deno.env.get('RESEND_BASE_URL') ? { baseUrl: Deno.env.get('RESEND_BASE_URL') } : undefined);
+  const resend = new Resend(
+    env('RESEND_API_KEY'),
+    Deno.env.get('RESEND_BASE_URL') ? { baseUrl: Deno.env.get('RESEND_BASE_URL') } : undefined,
+  );
   let providerId = domain.provider_domain_id as string | null;
   let lastError: string | null = null;
   if (!providerId) {
