@@ -173,7 +173,8 @@ export class SettingsState {
   async invite(email: string, level: api.AccessLevel, agencyId: string | null, redirectTo: string) {
     if (!this.#org) return { ok: false as const, error: 'No organisation loaded.' };
     const r = await api.invite(this.#org.id, email, level, agencyId, redirectTo);
-    if (r.ok) this.#invitations = [r.data, ...this.#invitations];
+    // Auth creates the account when it mails the link, which makes the person a member: show them.
+    if (r.ok) await this.load();
     return r;
   }
 
@@ -245,8 +246,7 @@ export class SettingsState {
 
   async retireField(id: string): Promise<Result<null>> {
     const r = await api.retireCustomField(id);
-    if (r.ok)
-      this.#fields = this.#fields.map((f) => (f.id === id ? { ...f, retired_at: nowIso() } : f));
+    if (r.ok) this.#fields = this.#fields.map((f) => (f.id === id ? { ...f, retired_at: nowIso() } : f));
     return r;
   }
 
