@@ -170,3 +170,40 @@ test('turning tracking off in personal settings removes the pixel and tracked li
   expect(untracked.html).not.toContain('/functions/v1/track/');
   expect(untracked.html).toContain('href="https://jobs.example.com/r1"');
 });
+
+test('an organisation admin adds a sending domain, the provider verifies it, and only then can a sender use it', async ({
+  browser,
+}) => {
+  const org = await createOrg({ plan: 'plus' });
+  const admin = await orgAdminWithLogin(org);
+  const domain = `${uniq('mail')}.hiring.test`;
+  const page = await signIn(browser, admin.email);
+  await page.goto('/settings/senders');
+  await page.getByRole('textbox', { name: 'New domain' }).fill(domain);
+  await page.getByRole('button', { name: 'Add domain' }).click();
+  const card = page.getByRole('article', { name: `Domain ${domain}` });
+  await expect(card.getByText('Pending DNS verification')).toBeVisible();
+
+  await page.goto('/settings/personal');
+  await page.getByLabel('Sender address').fill(`odette@${domain}`);
+  await expect(page.getByText(`${domain} is not a verified sending domain of your organisation`)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save email settings' })).toBeDisabled();
+
+  // The mail catcher stands in for Resend: its inbox page decides the verification.
+  const inbox = await (await browser.newContext()).newPage();
+  await inbox.goto(`${process.env.MAIL_URL}/inbox/domains`);
+  await inbox.getByRole('button', { name: `Mark ${domain} verified` }).click();
+  await expect(inbox.getByRole('row').filter({ hasText: domain })).toContainText('verified');
+
+  await page.goto('/settings/senders');
+  await page
+    .getByRole('article', { name: `Domain ${domain}` })
+    .getByRole('button', { name: `Check ${domain} now` })
+    .click();
+  await expect(page.getByRole('article', { name: `Domain ${domain}` }).getByText('Verified')).toBeVisible();
+
+  await page.goto('/settings/personal');
+  await page.getByLabel('Sender address').fill(`odette@${domain}`);
+  await page.getByRole('button', { name: 'Save email settings' }).click();
+  await expect(page.getByText('Your email settings are saved.')).toBeVisible();
+});
