@@ -319,6 +319,67 @@ export type Database = {
           },
         ]
       }
+      enrollment_ai_tokens: {
+        Row: {
+          enrollment_id: string
+          error: string | null
+          generated_at: string | null
+          key: string
+          model: string | null
+          organization_id: string
+          reviewed_at: string | null
+          reviewed_by: string | null
+          sequence_id: string
+          value: string | null
+        }
+        Insert: {
+          enrollment_id: string
+          error?: string | null
+          generated_at?: string | null
+          key: string
+          model?: string | null
+          organization_id: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          sequence_id: string
+          value?: string | null
+        }
+        Update: {
+          enrollment_id?: string
+          error?: string | null
+          generated_at?: string | null
+          key?: string
+          model?: string | null
+          organization_id?: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          sequence_id?: string
+          value?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "enrollment_ai_tokens_enrollment_id_fkey"
+            columns: ["enrollment_id"]
+            isOneToOne: false
+            referencedRelation: "enrollments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "enrollment_ai_tokens_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "enrollment_ai_tokens_sequence_id_fkey"
+            columns: ["sequence_id"]
+            isOneToOne: false
+            referencedRelation: "sequences"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       enrollment_batches: {
         Row: {
           created_at: string
@@ -1377,6 +1438,27 @@ export type Database = {
     Views: { [_ in never]: never }
     Functions: {
       accept_invitation: { Args: Record<PropertyKey, never>; Returns: boolean }
+      ai_token_targets: {
+        Args: { enrollment_ids: string[] }
+        Returns: {
+          enrollment_id: string
+          organization_id: string
+          sequence_id: string
+          keys: string[]
+          ai_enabled: boolean
+          first_name: string
+          last_name: string
+          title: string
+          company: string
+          location: string
+          job_title: string
+          reason_for_outreach: string
+        }[]
+      }
+      ai_token_values: {
+        Args: { p_enrollment_ids: string[] }
+        Returns: { enrollment_id: string; key: string; value: string }[]
+      }
       apply_edits_to_batch: {
         Args: { enrollment_ids: string[]; edits: Json }
         Returns: {
@@ -1541,6 +1623,21 @@ export type Database = {
         }[]
       }
       retire_custom_field: { Args: { field_id: string }; Returns: undefined }
+      review_ai_token: {
+        Args: { enrollment_id: string; key: string; value: string }
+        Returns: {
+          enrollment_id: string
+          error: string | null
+          generated_at: string | null
+          key: string
+          model: string | null
+          organization_id: string
+          reviewed_at: string | null
+          reviewed_by: string | null
+          sequence_id: string
+          value: string | null
+        }
+      }
       save_subscription_choice: {
         Args: {
           stage_id: string

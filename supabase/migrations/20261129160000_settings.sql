@@ -407,7 +407,8 @@ begin
   if (select private.current_access_level()) is distinct from 'organization_admin' then
     raise exception 'not_admin' using errcode = '42501', detail = 'Only organisation admins retire custom fields.';
   end if;
-  v_pattern := '\{\{\s*custom\.' || v_field.key || '\s*\}\}';
+  -- `{{custom.key}}` typed in a subject or body text, or a token node {"key": "custom.key"}.
+  v_pattern := '(\{\{\s*custom\.' || v_field.key || '\s*\}\}|"key":\s*"custom\.' || v_field.key || '")';
   select pg_catalog.string_agg(pg_catalog.format('%s – stage %s', s.title, st.position + 1), '; '
                                order by s.title, st.position)
     into v_uses

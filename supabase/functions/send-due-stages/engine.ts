@@ -10,7 +10,14 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
 import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../../../src/lib/email/index.ts';
-import { composeEmail, messageIdFor, recipientTimeZone, type ClaimedStage, type EmailPayload } from './compose.ts';
+import {
+  aiKeysOf,
+  composeEmail,
+  messageIdFor,
+  recipientTimeZone,
+  type ClaimedStage,
+  type EmailPayload,
+} from './compose.ts';
 import type { SendConfig } from './config.ts';
 import { sharedPacer, type RatePacer } from './pacer.ts';
 import { RequestPlanner } from './planner.ts';
@@ -271,8 +278,20 @@ export class Drainer {
     const deferrals = new Map<string, string[]>();
     const invalid: string[] = [];
     const unverified: string[] = [];
+    const unreviewed: string[] = [];
     const verified = await this.#verifiedDomains(rows);
+    const ai = await this.#aiValues(rows);
     for (const row of rows) {
+      // AI-written values are sent only as a person reviewed them (S13): never unseen.
+      const aiKeys = aiKeysOf(row);
+      if (aiKeys.length > 0) {
+        const values = ai.get(row.enrollment_id) ?? {};
+        if (!aiKeys.every((k) => typeof values[k] === 'string')) {
+          unreviewed.push(row.stage_id);
+          continue;
+        }
+        row.ai = values;
+      }
       // The sender address is re-checked at send time (issue 11 item 5): its domain must still
       // be a verified sending domain of the sender's own organisation. A request of unknown
       // outcome is re-sent as it was.
@@ -302,6 +321,14 @@ export class Drainer {
       );
       this.summary.failed += recorded;
     }
+    if (unreviewed.length > 0) {
+      const recorded = await this.#rpc<number>(
+        'record_stages_failed',
+        { stage_ids: unreviewed, reason: 'ai_token_unreviewed' },
+        10_000,
+      );
+      this.summary.failed += recorded;
+    }
     if (unverified.length > 0) {
       const recorded = await this.#rpc<number>(
         'record_stages_failed',
@@ -319,6 +346,18 @@ export class Drainer {
       this.summary.rescheduled += recorded;
     }
     return ready;
+  }
+
+  /** Reviewed AI token values by enrolment, for the claimed stages that use AI tokens. */
+  async #aiValues(rows: ClaimedStage[]): Promise<Map<string, Record<string, string>>> {
+    const ids = [...new Set(rows.filter((r) => aiKeysOf(r).length > 0).map((r) => r.enrollment_id))];
+    const out = new Map<string, Record<string, string>>();
+    if (ids.length === 0) return out;
+    const found = await this.#rpc<{ enrollment_id: string; key: string; value: string }[]>('ai_token_values', {
+      p_enrollment_ids: ids,
+    });
+    for (const v of found ?? []) out.set(v.enrollment_id, { ...out.get(v.enrollment_id), [v.key]: v.value });
+    return out;
   }
 
   /** `<organisation id> <domain>` for every verified sending domain of the claimed stages' organisations. */

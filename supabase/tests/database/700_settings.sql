@@ -108,14 +108,19 @@ insert into tests.cases (who, what, stmt, target, expected) values
   ('owner', 'renames a custom field', 'update custom_fields set label = ''x'' where key = ''notice''', null, false),
   ('orgadmin', 'retires an unused custom field', 'select public.retire_custom_field(id) from custom_fields where key = ''notice''', null, true),
   ('admin', 'retires an unused custom field', 'select public.retire_custom_field(id) from custom_fields where key = ''notice''', null, false),
-  ('orgadmin', 'retires a custom field a stage uses', 'select public.retire_custom_field(id) from custom_fields where key = ''school''', null, false);
+  ('orgadmin', 'retires a custom field a stage uses', 'select public.retire_custom_field(id) from custom_fields where key = ''school''', null, false),
+  ('orgadmin', 'retires a custom field a stage body uses as a token node', 'select public.retire_custom_field(id) from custom_fields where key = ''github''', null, false);
 
 -- Fixture rows the cases act on.
 insert into public.sending_domains (organization_id, domain, status) values
   (tests.id('org_a'), 'verified-a.test', 'verified'), (tests.id('org_a'), 'pending-a.test', 'pending'),
   (tests.id('org_b'), 'verified-b.test', 'verified');
 insert into public.custom_fields (organization_id, key, label, type) values
-  (tests.id('org_a'), 'notice', 'Notice period', 'text'), (tests.id('org_a'), 'school', 'School', 'text');
+  (tests.id('org_a'), 'notice', 'Notice period', 'text'), (tests.id('org_a'), 'school', 'School', 'text'),
+  (tests.id('org_a'), 'github', 'GitHub', 'text');
+update public.sequence_stages
+set body = '{"type":"doc","content":[{"type":"paragraph","content":[{"type":"token","attrs":{"key":"custom.github"}}]}]}'
+where sequence_id = tests.id('personal');
 update public.sequence_stages set subject = 'About {{ custom.school }}' where sequence_id = tests.id('shared');
 
 select plan((select count(*)::int from tests.cases) + 8);
