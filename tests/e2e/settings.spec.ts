@@ -1,6 +1,7 @@
 // SPEC S13 (issue 16): settings change what the rest of the product does. Each test uses an
 // organisation of its own (factories), so the demo organisation other specs rely on is left
 // as it was.
+import http from 'node:http';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
   closeDb,
@@ -206,4 +207,52 @@ test('an organisation admin adds a sending domain, the provider verifies it, and
   await page.getByLabel('Sender address').fill(`odette@${domain}`);
   await page.getByRole('button', { name: 'Save email settings' }).click();
   await expect(page.getByText('Your email settings are saved.')).toBeVisible();
+});
+
+test('an AI opening line is written on each draft and sent only as a person approved it', async ({ browser }) => {
+  // Two edge functions start cold here (ai-tokens, send-due-stages) on a shared machine.
+  test.setTimeout(60_000);
+  // The functions' OpenAI-compatible provider (REPLY_CLASSIFIER_BASE_URL), served here.
+  const base = new URL(process.env.REPLY_CLASSIFIER_BASE_URL ?? 'http://127.0.0.1:55399/v1');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { content: 'Your Kafka talk at Initech stood out to me.' } }] }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(Number(base.port), base.hostname, r));
+  try {
+    const org = await createOrg({ plan: 'plus' });
+    await db().query(`update public.organizations set ai_tokens_enabled = true where id = $1`, [org.id]);
+    const admin = await orgAdminWithLogin(org);
+    const seq = await createSequence(org, admin, {
+      stages: [{ subject: 'Hello {{candidate.first_name}}', body: docOf('{{ai.opening_line}}', 'Shall we talk?') }],
+    });
+    const tag = uniq('c').slice(2);
+    const cand = await createCandidate(org, { firstName: 'Nina', lastName: `Kerr${tag}` });
+
+    const page = await signIn(browser, admin.email);
+    const dialog = await openEnrolReview(page, seq.id, `Nina Kerr${tag}`);
+    const box = dialog.getByRole('textbox', { name: `Opening line for Nina Kerr${tag}` });
+    await expect(box).toHaveValue('Your Kafka talk at Initech stood out to me.');
+    await expect(dialog.getByText(/Written by /)).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Start 0' })).toBeDisabled();
+
+    await box.fill('Your Kafka talk at Initech stood out to our platform team.');
+    await dialog.getByRole('button', { name: `Approve the opening line for Nina Kerr${tag}` }).click();
+    await expect(dialog.getByText('Approved')).toBeVisible();
+    await dialog.getByRole('button', { name: 'Start 1' }).click();
+    await expect(dialog.getByRole('status')).toHaveText('Started 1 sequence.');
+
+    const [row] = (
+      await db().query(`select id from public.enrollments where candidate_id = $1 and status = 'running'`, [cand.id])
+    ).rows;
+    await makeDue([row.id], [0]);
+    expect((await invokeSender()).status).toBe(200);
+    const mail = await waitFor(async () => (await messagesTo(cand.email!))[0] ?? null, 15_000, 'the sent email');
+    expect(mail.html).toContain('Your Kafka talk at Initech stood out to our platform team.');
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 });
