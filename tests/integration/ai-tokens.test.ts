@@ -29,7 +29,7 @@ if (!BASE || !MODEL) {
   throw new Error('ai-tokens needs the stack and vitest started with REPLY_CLASSIFIER_* (see local/test-runner.js)');
 }
 
-let line = 'Your platform work at Initech is exactly what our SRE team needs.';
+const line = 'Your platform work at Initech is exactly what our SRE team needs.';
 const prompts: string[] = [];
 let server: http.Server;
 
