@@ -41,6 +41,11 @@ values ('0a000000-0000-4000-8000-000000000001', 'Acme Talent', 'plus', 'Europe/B
 insert into public.sending_domains (organization_id, domain, provider_domain_id, status, verified_at, checked_at)
 values ('0a000000-0000-4000-8000-000000000001', 'acme.test', null, 'verified', now(), now()),
        ('0b000000-0000-4000-8000-000000000001', 'globex.test', null, 'verified', now(), now());
+-- Acme's candidate custom fields (Settings → Organisation); `github` is on every third candidate.
+insert into public.custom_fields (organization_id, key, label, type, options)
+values ('0a000000-0000-4000-8000-000000000001', 'github', 'GitHub profile', 'text', '{}'),
+       ('0a000000-0000-4000-8000-000000000001', 'notice_period', 'Notice period', 'single_choice',
+        '{"Immediately","1 month","3 months"}');
 insert into public.agencies (id, organization_id, name)
 values ('0a000000-0000-4000-8000-0000000000a1', '0a000000-0000-4000-8000-000000000001', 'Talentbridge Partners');
 
