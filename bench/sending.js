@@ -60,7 +60,11 @@ async function fixture(tag) {
   await q(
     `insert into public.members (user_id, organization_id, access_level, sender_name, sender_email, tracking_enabled)
      values ($1, $2, 'admin', 'Bench Sender', $3, true)`,
-    [user, org.id, `sender-${tag}@recruiting.test`],
+    [user, org.id, `sender-${tag}@${tag}.recruiting.test`],
+  );
+  await q(
+    `insert into public.sending_domains (organization_id, domain, status, verified_at) values ($1, $2, 'verified', now())`,
+    [org.id, `${tag}.recruiting.test`],
   );
   const [seq] = await q(
     `insert into public.sequences (organization_id, owner_id, title) values ($1, $2, $3) returning id`,

@@ -37,6 +37,15 @@ from demo_users u;
 insert into public.organizations (id, name, plan, time_zone, outreach_frequency_days, reply_classification_enabled)
 values ('0a000000-0000-4000-8000-000000000001', 'Acme Talent', 'plus', 'Europe/Berlin', 30, true),
        ('0b000000-0000-4000-8000-000000000001', 'Globex Hiring', 'free', 'America/New_York', 14, false);
+-- Each organisation's verified sending domain (the demo's sender addresses are on it).
+insert into public.sending_domains (organization_id, domain, provider_domain_id, status, verified_at, checked_at)
+values ('0a000000-0000-4000-8000-000000000001', 'acme.test', null, 'verified', now(), now()),
+       ('0b000000-0000-4000-8000-000000000001', 'globex.test', null, 'verified', now(), now());
+-- Acme's candidate custom fields (Settings → Organisation); `github` is on every third candidate.
+insert into public.custom_fields (organization_id, key, label, type, options)
+values ('0a000000-0000-4000-8000-000000000001', 'github', 'GitHub profile', 'text', '{}'),
+       ('0a000000-0000-4000-8000-000000000001', 'notice_period', 'Notice period', 'single_choice',
+        '{"Immediately","1 month","3 months"}');
 insert into public.agencies (id, organization_id, name)
 values ('0a000000-0000-4000-8000-0000000000a1', '0a000000-0000-4000-8000-000000000001', 'Talentbridge Partners');
 

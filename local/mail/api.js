@@ -17,6 +17,7 @@ import {
 } from './errors.js';
 import { MAX_BATCH, validateEmail } from './validate.js';
 import { answerReceiving } from './received.js';
+import { answerDomains } from './domains.js';
 
 /** Largest request body read. Resend allows 40 MB of attachments per email, base64 adds a third. */
 export const MAX_BODY = 60 * 1024 * 1024;
@@ -31,6 +32,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * @property {import('./limits.js').RateLimiter} limiter
  * @property {import('./limits.js').Faults} faults
  * @property {(s: string) => void} log
+ * @property {import('./domains.js').DomainStore} [domains]
  */
 
 /** @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} body @param {Record<string, string>} headers */
@@ -283,6 +285,11 @@ export async function handleResendApi(ctx, req, res, url) {
       const injected = ctx.faults.takeReceivingFailure();
       if (injected !== null) throw injectedFailure(injected);
       return send(res, 200, answerReceiving(ctx.store, path, url), headers);
+    }
+    if (path === '/domains' || path.startsWith('/domains/')) {
+      if (!ctx.domains) throw notFound();
+      const r = await answerDomains(ctx.domains, method, path, () => readJson(req));
+      return send(res, r.status, r.body, headers);
     }
     const one = /^\/emails\/([^/]+)$/.exec(path);
     if (one) {

@@ -215,6 +215,7 @@ export function renderPage(messages, opts) {
 <p id="count" class="count" aria-live="polite">${count}</p>
 <form method="get" action="/" role="search"><label for="to-filter">Recipient</label>
 <input id="to-filter" name="to" type="email" placeholder="candidate@example.com" value="${escapeHtml(opts.to ?? '')}"><button type="submit">Filter</button></form>
+<a href="/inbox/domains">Sending domains</a>
 <form method="post" action="/inbox/clear"><button type="submit">Delete all</button></form>
 </header>
 <div class="panes">

@@ -17,6 +17,7 @@ import { Faults, RateLimiter, applyConfig, describeConfig, parseRateLimitEnv } f
 import { MailStore } from './store.js';
 import { newReceivedEmail, receivingObject } from './received.js';
 import { ResendError } from './errors.js';
+import { DomainStore, renderDomainsPage } from './domains.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
 
@@ -61,7 +62,8 @@ export async function startMail(config, opts = {}) {
   const faults = new Faults();
   // config lets the candidate actions (actions.js) find the app's API to deliver webhooks to.
   const deliveries = createDeliveries({ log, config, schedule: opts.retrySchedule });
-  const ctx = { store, limiter, faults, log, config, deliveries };
+  const domains = new DomainStore(path.join(config.dataDir, 'mail'));
+  const ctx = { store, limiter, faults, log, config, deliveries, domains };
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
   async function catcher(req, res, url) {
@@ -142,6 +144,23 @@ export async function startMail(config, opts = {}) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return res.end(renderList(store.list({ to }), { selected: url.searchParams.get('selected'), to }));
     }
+    if (p === '/inbox/domains' && method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(renderDomainsPage(domains.list()));
+    }
+    const dom = /^\/inbox\/domains\/([^/]+)\/status$/.exec(p);
+    if (dom && method === 'POST') {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const status = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('status') ?? '';
+      const d = domains.setStatus(safeDecode(/** @type {string} */ (dom[1])) ?? '', status);
+      if (d) log(`domain ${d.name} marked ${status}`);
+      res.writeHead(
+        d ? 303 : 404,
+        d ? { location: '/inbox/domains' } : { 'content-type': 'text/plain; charset=utf-8' },
+      );
+      return res.end(d ? '' : 'No such domain or status');
+    }
     if (p === '/inbox/clear' && method === 'POST') {
       req.resume();
       store.clear();
@@ -175,7 +194,13 @@ export async function startMail(config, opts = {}) {
   }
 
   const isInboxPath = (/** @type {string} */ p) =>
-    p === '/' || p === '/inbox/list' || p === '/inbox/clear' || p.startsWith('/messages/') || p === '/favicon.ico';
+    p === '/' ||
+    p === '/inbox/list' ||
+    p === '/inbox/clear' ||
+    p.startsWith('/messages/') ||
+    p === '/favicon.ico' ||
+    p === '/inbox/domains' ||
+    /^\/inbox\/domains\/[^/]+\/status$/.test(p);
 
   const server = http.createServer((req, res) => {
     /** @type {URL} */

@@ -228,6 +228,47 @@ export type Database = {
           },
         ]
       }
+      custom_fields: {
+        Row: {
+          created_at: string
+          id: string
+          key: string
+          label: string
+          options: string[]
+          organization_id: string
+          retired_at: string | null
+          type: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          key: string
+          label: string
+          options?: string[]
+          organization_id: string
+          retired_at?: string | null
+          type: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          key?: string
+          label?: string
+          options?: string[]
+          organization_id?: string
+          retired_at?: string | null
+          type?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "custom_fields_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_events: {
         Row: {
           created_at: string
@@ -277,6 +318,67 @@ export type Database = {
             columns: ["enrollment_stage_id"]
             isOneToOne: false
             referencedRelation: "enrollment_stages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      enrollment_ai_tokens: {
+        Row: {
+          enrollment_id: string
+          error: string | null
+          generated_at: string | null
+          key: string
+          model: string | null
+          organization_id: string
+          reviewed_at: string | null
+          reviewed_by: string | null
+          sequence_id: string
+          value: string | null
+        }
+        Insert: {
+          enrollment_id: string
+          error?: string | null
+          generated_at?: string | null
+          key: string
+          model?: string | null
+          organization_id: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          sequence_id: string
+          value?: string | null
+        }
+        Update: {
+          enrollment_id?: string
+          error?: string | null
+          generated_at?: string | null
+          key?: string
+          model?: string | null
+          organization_id?: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          sequence_id?: string
+          value?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "enrollment_ai_tokens_enrollment_id_fkey"
+            columns: ["enrollment_id"]
+            isOneToOne: false
+            referencedRelation: "enrollments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "enrollment_ai_tokens_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "enrollment_ai_tokens_sequence_id_fkey"
+            columns: ["sequence_id"]
+            isOneToOne: false
+            referencedRelation: "sequences"
             referencedColumns: ["id"]
           },
         ]
@@ -635,6 +737,57 @@ export type Database = {
           },
         ]
       }
+      member_invitations: {
+        Row: {
+          accepted_at: string | null
+          accepted_user_id: string | null
+          access_level: Database["public"]["Enums"]["access_level"]
+          agency_id: string | null
+          created_at: string
+          email: string
+          id: string
+          invited_by: string
+          organization_id: string
+        }
+        Insert: {
+          accepted_at?: string | null
+          accepted_user_id?: string | null
+          access_level?: Database["public"]["Enums"]["access_level"]
+          agency_id?: string | null
+          created_at?: string
+          email: string
+          id?: string
+          invited_by?: string
+          organization_id: string
+        }
+        Update: {
+          accepted_at?: string | null
+          accepted_user_id?: string | null
+          access_level?: Database["public"]["Enums"]["access_level"]
+          agency_id?: string | null
+          created_at?: string
+          email?: string
+          id?: string
+          invited_by?: string
+          organization_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "member_invitations_agency_id_organization_id_fkey"
+            columns: ["agency_id", "organization_id"]
+            isOneToOne: false
+            referencedRelation: "agencies"
+            referencedColumns: ["id", "organization_id"]
+          },
+          {
+            foreignKeyName: "member_invitations_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       members: {
         Row: {
           access_level: Database["public"]["Enums"]["access_level"]
@@ -642,6 +795,7 @@ export type Database = {
           classification_preference: Database["public"]["Enums"]["classification_preference"]
           created_at: string
           daily_send_cap: number | null
+          deactivated_at: string | null
           display_name: string
           organization_id: string
           sender_email: string | null
@@ -659,6 +813,7 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
+          deactivated_at?: string | null
           display_name?: string
           organization_id: string
           sender_email?: string | null
@@ -676,6 +831,7 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
+          deactivated_at?: string | null
           display_name?: string
           organization_id?: string
           sender_email?: string | null
@@ -706,8 +862,11 @@ export type Database = {
       }
       organizations: {
         Row: {
+          ai_tokens_enabled: boolean
           created_at: string
           daily_send_cap: number
+          default_include_unsubscribe_link: boolean
+          default_send_window: Json | null
           exclude_confidential_job_candidate_emails: boolean
           exclude_hired_candidate_emails: boolean
           exclude_internal_candidate_emails: boolean
@@ -720,8 +879,11 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
+          default_include_unsubscribe_link?: boolean
+          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -734,8 +896,11 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
+          default_include_unsubscribe_link?: boolean
+          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -846,6 +1011,59 @@ export type Database = {
             columns: ["sequence_id"]
             isOneToOne: false
             referencedRelation: "sequences"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      sending_domains: {
+        Row: {
+          checked_at: string | null
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          last_error: string | null
+          organization_id: string
+          provider_domain_id: string | null
+          records: Json
+          status: string
+          updated_at: string
+          verified_at: string | null
+        }
+        Insert: {
+          checked_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          domain: string
+          id?: string
+          last_error?: string | null
+          organization_id: string
+          provider_domain_id?: string | null
+          records?: Json
+          status?: string
+          updated_at?: string
+          verified_at?: string | null
+        }
+        Update: {
+          checked_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          domain?: string
+          id?: string
+          last_error?: string | null
+          organization_id?: string
+          provider_domain_id?: string | null
+          records?: Json
+          status?: string
+          updated_at?: string
+          verified_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sending_domains_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
             referencedColumns: ["id"]
           },
         ]
@@ -1238,6 +1456,28 @@ export type Database = {
     }
     Views: { [_ in never]: never }
     Functions: {
+      accept_invitation: { Args: Record<PropertyKey, never>; Returns: boolean }
+      ai_token_targets: {
+        Args: { enrollment_ids: string[] }
+        Returns: {
+          enrollment_id: string
+          organization_id: string
+          sequence_id: string
+          keys: string[]
+          ai_enabled: boolean
+          first_name: string
+          last_name: string
+          title: string
+          company: string
+          location: string
+          job_title: string
+          reason_for_outreach: string
+        }[]
+      }
+      ai_token_values: {
+        Args: { p_enrollment_ids: string[] }
+        Returns: { enrollment_id: string; key: string; value: string }[]
+      }
       apply_edits_to_batch: {
         Args: { enrollment_ids: string[]; edits: Json }
         Returns: {
@@ -1401,6 +1641,22 @@ export type Database = {
           detail: string
         }[]
       }
+      retire_custom_field: { Args: { field_id: string }; Returns: undefined }
+      review_ai_token: {
+        Args: { enrollment_id: string; key: string; value: string }
+        Returns: {
+          enrollment_id: string
+          error: string | null
+          generated_at: string | null
+          key: string
+          model: string | null
+          organization_id: string
+          reviewed_at: string | null
+          reviewed_by: string | null
+          sequence_id: string
+          value: string | null
+        }
+      }
       save_subscription_choice: {
         Args: {
           stage_id: string
@@ -1457,6 +1713,10 @@ export type Database = {
           reason: string
           detail: string
         }[]
+      }
+      verified_sender_domains: {
+        Args: { p_org_ids: string[] }
+        Returns: { organization_id: string; domain: string }[]
       }
     }
     Enums: {

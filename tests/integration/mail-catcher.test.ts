@@ -436,11 +436,39 @@ describe('mail catcher (Resend API through the resend SDK)', () => {
     ['GET', '/messages/00000000-0000-4000-8000-000000000000/attachments/7'],
     ['PUT', '/emails'],
     ['PATCH', '/_catcher/config'],
-    ['GET', '/domains'],
+    ['GET', '/audiences'],
+    ['GET', '/domains/00000000-0000-4000-8000-000000000000'],
+    ['POST', '/inbox/domains/00000000-0000-4000-8000-000000000000/status'],
   ])('answers %s %s with a 4xx, never a 500', async (method, p) => {
     const r = await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${API_KEY}` } });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
+  });
+
+  it("answers Resend's Domains API, and its inbox page decides a domain's verification", async () => {
+    const name = `d${Date.now()}.example.test`;
+    const created = await resend.domains.create({ name });
+    expect(created.error).toBeNull();
+    expect(created.data).toMatchObject({ name, status: 'not_started' });
+    expect(created.data!.records.length).toBeGreaterThan(0);
+    const again = await resend.domains.create({ name });
+    expect(again.error?.message).toContain('registered already');
+
+    expect((await resend.domains.verify(created.data!.id)).error).toBeNull();
+    expect((await resend.domains.get(created.data!.id)).data?.status).toBe('pending');
+
+    const page = await fetch(`${base}/inbox/domains`);
+    expect(await page.text()).toContain(`Mark ${name} verified`);
+    const marked = await fetch(`${base}/inbox/domains/${created.data!.id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'status=verified',
+      redirect: 'manual',
+    });
+    expect(marked.status).toBe(303);
+    expect((await resend.domains.get(created.data!.id)).data?.status).toBe('verified');
+    const list = await resend.domains.list();
+    expect(list.data?.data.map((d) => d.name)).toContain(name);
   });
 
   it('serves the list fragment the page refreshes itself with', async () => {

@@ -28,6 +28,7 @@ export {
   type TokenCheck,
   type TokenDefinition,
   type TokenGroup,
+  aiTokenKeysIn,
   type TokenKey,
   type TokenOptions,
 } from './tokens.ts';

@@ -55,6 +55,7 @@ export function context(overrides: Partial<RenderContext> = {}): RenderContext {
       email: 'grace@acme.example',
     },
     job: { title: 'Compiler Engineer' },
+    ai: { opening_line: 'Your notes on the Analytical Engine are still the clearest explanation of it.' },
     ...overrides,
   };
 }

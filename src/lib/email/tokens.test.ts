@@ -25,6 +25,7 @@ describe('token catalogue', () => {
       'sender.title',
       'sender.signature',
       'job.title',
+      'ai.opening_line',
     ]);
     expect(TOKENS.every((t) => t.label.trim() !== '')).toBe(true);
   });

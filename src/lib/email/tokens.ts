@@ -40,9 +40,14 @@ export interface RenderContext {
   candidate?: CandidateContext | null;
   sender?: SenderContext | null;
   job?: JobContext | null;
+  /**
+   * AI token values of one enrolment (`ai.<key>` → text), generated per candidate and
+   * reviewed by a person before start; absent until then, so such a token is "missing".
+   */
+  ai?: Readonly<Record<string, string | null>> | null;
 }
 
-export type TokenGroup = 'candidate' | 'sender' | 'job' | 'custom';
+export type TokenGroup = 'candidate' | 'sender' | 'job' | 'custom' | 'ai';
 
 export type StaticTokenKey =
   | 'candidate.first_name'
@@ -55,7 +60,8 @@ export type StaticTokenKey =
   | 'sender.name'
   | 'sender.title'
   | 'sender.signature'
-  | 'job.title';
+  | 'job.title'
+  | 'ai.opening_line';
 
 export type CustomTokenKey = `custom.${string}`;
 export type TokenKey = StaticTokenKey | CustomTokenKey;
@@ -162,7 +168,20 @@ export const TOKENS: readonly TokenDefinition[] = [
     group: 'job',
     resolve: (c) => present(c.job?.title),
   },
+  {
+    key: 'ai.opening_line',
+    label: 'AI opening line',
+    group: 'ai',
+    resolve: (c) => present(c.ai?.opening_line),
+  },
 ];
+
+/** The AI token keys (`ai.<key>` without the prefix) a piece of stage text or body JSON uses. */
+export function aiTokenKeysIn(text: string): string[] {
+  const keys = new Set<string>();
+  for (const m of text.matchAll(/(?:\{\{\s*|"key":\s*")ai\.([a-z_]+)/g)) if (m[1]) keys.add(m[1]);
+  return [...keys];
+}
 
 const STATIC_TOKENS: ReadonlyMap<string, TokenDefinition> = new Map(TOKENS.map((token) => [token.key, token]));
 

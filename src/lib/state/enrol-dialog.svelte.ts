@@ -4,6 +4,7 @@
 import { listCandidates, searchKey, type CandidateListItem } from '$lib/api/candidates';
 import { enrollCandidates, MAX_ENROLMENT, reasonText, startEnrollments, type EnrolOutcome } from '$lib/api/enrollments';
 import { SvelteMap } from 'svelte/reactivity';
+import { generateAiTokens, reviewAiToken, type AiTokenValue } from '$lib/api/ai-tokens';
 
 export type EnrolStep = 'choose' | 'review' | 'done';
 
@@ -22,6 +23,9 @@ export class EnrolDialogState {
   #error = $state<string | null>(null);
   #started = $state(0);
   #startFailures = $state.raw<Array<{ name: string; message: string }>>([]);
+  /** AI token values of the ready drafts, by `<enrollment id> <key>` (S13). */
+  readonly ai = new SvelteMap<string, AiTokenValue>();
+  #aiUnavailable = $state<string | null>(null);
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -72,6 +76,14 @@ export class EnrolDialogState {
   }
 
   ready = $derived(this.#outcomes.filter((o) => o.ok && o.enrollmentId));
+  /** Why AI tokens could not be written (no provider, turned off), or null. */
+  get aiUnavailable(): string | null {
+    return this.#aiUnavailable;
+  }
+  /** Drafts whose AI tokens still need a person's approval (or a value at all). */
+  aiPending = $derived([...this.ai.values()].filter((v) => v.reviewedAt === null).map((v) => v.enrollmentId));
+  /** The ready drafts Start will start: those without AI tokens waiting for review. */
+  startable = $derived(this.ready.filter((o) => !this.aiPending.includes(o.enrollmentId ?? '')));
   blocked = $derived(
     this.#outcomes
       .filter((o) => !o.ok)
@@ -82,6 +94,11 @@ export class EnrolDialogState {
         message: reasonText(o.reason, o.detail),
       })),
   );
+
+  nameOfEnrollment(enrollmentId: string): string {
+    const o = this.#outcomes.find((x) => x.enrollmentId === enrollmentId);
+    return o ? this.nameOf(o.candidateId) : 'Candidate';
+  }
 
   nameOf(candidateId: string): string {
     return this.chosen.get(candidateId)?.name ?? 'Candidate';
@@ -126,11 +143,38 @@ export class EnrolDialogState {
     }
     this.#outcomes = r.data;
     this.step = 'review';
+    await this.#writeAiTokens();
+  }
+
+  /** Right after the drafts exist: the AI tokens their stages use are written for review. */
+  async #writeAiTokens(): Promise<void> {
+    const ids = this.ready.map((o) => o.enrollmentId).filter((v): v is string => v !== null);
+    this.ai.clear();
+    this.#aiUnavailable = null;
+    if (ids.length === 0) return;
+    this.#busy = true;
+    const r = await generateAiTokens(ids);
+    this.#busy = false;
+    if (!r.ok) {
+      this.#aiUnavailable = r.error;
+      return;
+    }
+    for (const v of r.data.values) this.ai.set(`${v.enrollmentId} ${v.key}`, v);
+    // Without a provider the drafts that use AI tokens come back without values: held back.
+    if (!r.data.available) this.#aiUnavailable = r.data.reason;
+  }
+
+  /** Approves (possibly edited) text of one AI token; returns the refusal's reason if any. */
+  async approveAi(enrollmentId: string, key: string, value: string): Promise<string | null> {
+    const r = await reviewAiToken(enrollmentId, key, value);
+    if (!r.ok) return r.error;
+    this.ai.set(`${enrollmentId} ${key}`, r.data);
+    return null;
   }
 
   /** Step 2 → 3: starts every draft that can go. */
   async start(): Promise<void> {
-    const ids = this.ready.map((o) => o.enrollmentId).filter((v): v is string => v !== null);
+    const ids = this.startable.map((o) => o.enrollmentId).filter((v): v is string => v !== null);
     this.#error = null;
     this.#busy = true;
     const r = await startEnrollments(ids);

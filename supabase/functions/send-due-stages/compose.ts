@@ -7,6 +7,7 @@
 // re-driving a stage after a crash produces the identical request (same Idempotency-Key, same
 // body), which the provider answers from its idempotency record instead of sending again.
 import {
+  aiTokenKeysIn,
   headerText,
   renderStage,
   renderSubject,
@@ -56,6 +57,8 @@ export interface ClaimedStage {
     time_zone: string | null;
   };
   job_title: string | null;
+  /** Reviewed AI token values of the enrolment (added by the engine, not the claim). */
+  ai?: Record<string, string> | null;
   org_time_zone: string;
   sequence_title: string;
   thread_subject: string | null;
@@ -96,6 +99,7 @@ export function renderContext(stage: ClaimedStage): RenderContext {
       email: stage.sender.email,
     },
     job: { title: stage.job_title },
+    ai: stage.ai ?? null,
   };
 }
 
@@ -186,4 +190,9 @@ export async function composeEmail(stage: ClaimedStage, config: SendConfig): Pro
       { name: 'sequence_id', value: stage.sequence_id },
     ],
   };
+}
+
+/** The AI token keys a claimed stage's subject or body uses. */
+export function aiKeysOf(stage: Pick<ClaimedStage, 'subject' | 'body'>): string[] {
+  return aiTokenKeysIn(`${stage.subject ?? ''} ${JSON.stringify(stage.body ?? null)}`);
 }

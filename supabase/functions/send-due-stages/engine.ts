@@ -10,7 +10,14 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
 import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../../../src/lib/email/index.ts';
-import { composeEmail, messageIdFor, recipientTimeZone, type ClaimedStage, type EmailPayload } from './compose.ts';
+import {
+  aiKeysOf,
+  composeEmail,
+  messageIdFor,
+  recipientTimeZone,
+  type ClaimedStage,
+  type EmailPayload,
+} from './compose.ts';
 import type { SendConfig } from './config.ts';
 import { sharedPacer, type RatePacer } from './pacer.ts';
 import { RequestPlanner } from './planner.ts';
@@ -273,10 +280,31 @@ export class Drainer {
     const ready: ClaimedStage[] = [];
     const deferrals = new Map<string, string[]>();
     const invalid: string[] = [];
+    const unverified: string[] = [];
+    const unreviewed: string[] = [];
+    const verified = await this.#verifiedDomains(rows);
+    const ai = await this.#aiValues(rows);
     for (const row of rows) {
       // One stage whose data cannot be read (a time zone the runtime does not know …) fails
       // alone with its reason; it never stops the run for every other organisation's stages.
       try {
+        // AI-written values are sent only as a person reviewed them (S13): never unseen.
+        const aiKeys = aiKeysOf(row);
+        if (aiKeys.length > 0) {
+          const values = ai.get(row.enrollment_id) ?? {};
+          if (!aiKeys.every((k) => typeof values[k] === 'string')) {
+            unreviewed.push(row.stage_id);
+            continue;
+          }
+          row.ai = values;
+        }
+        // The sender address is re-checked at send time (issue 11 item 5): its domain must still
+        // be a verified sending domain of the sender's own organisation. A request of unknown
+        // outcome is re-sent as it was.
+        if (row.send_key === null && !verified.has(`${row.organization_id} ${senderDomain(row.sender.email)}`)) {
+          unverified.push(row.stage_id);
+          continue;
+        }
         if (row.send_key === null && row.send_window) {
           if (sendWindowProblem(row.send_window) !== null) {
             invalid.push(row.stage_id);
@@ -303,6 +331,22 @@ export class Drainer {
       );
       this.summary.failed += recorded;
     }
+    if (unreviewed.length > 0) {
+      const recorded = await this.#rpc<number>(
+        'record_stages_failed',
+        { stage_ids: unreviewed, reason: 'ai_token_unreviewed' },
+        10_000,
+      );
+      this.summary.failed += recorded;
+    }
+    if (unverified.length > 0) {
+      const recorded = await this.#rpc<number>(
+        'record_stages_failed',
+        { stage_ids: unverified, reason: 'sender_domain_unverified' },
+        10_000,
+      );
+      this.summary.failed += recorded;
+    }
     for (const [at, ids] of deferrals) {
       const recorded = await this.#rpc<number>(
         'reschedule_stages',
@@ -312,6 +356,35 @@ export class Drainer {
       this.summary.rescheduled += recorded;
     }
     return ready;
+  }
+
+  /** Reviewed AI token values by enrolment, for the claimed stages that use AI tokens. */
+  async #aiValues(rows: ClaimedStage[]): Promise<Map<string, Record<string, string>>> {
+    // A body that cannot be read is left to #screen, which fails that stage alone.
+    const usesAi = (r: ClaimedStage) => {
+      try {
+        return aiKeysOf(r).length > 0;
+      } catch {
+        return false;
+      }
+    };
+    const ids = [...new Set(rows.filter(usesAi).map((r) => r.enrollment_id))];
+    const out = new Map<string, Record<string, string>>();
+    if (ids.length === 0) return out;
+    const found = await this.#rpc<{ enrollment_id: string; key: string; value: string }[]>('ai_token_values', {
+      p_enrollment_ids: ids,
+    });
+    for (const v of found ?? []) out.set(v.enrollment_id, { ...out.get(v.enrollment_id), [v.key]: v.value });
+    return out;
+  }
+
+  /** `<organisation id> <domain>` for every verified sending domain of the claimed stages' organisations. */
+  async #verifiedDomains(rows: ClaimedStage[]): Promise<Set<string>> {
+    const orgs = [...new Set(rows.map((r) => r.organization_id))];
+    const found = await this.#rpc<{ organization_id: string; domain: string }[]>('verified_sender_domains', {
+      p_org_ids: orgs,
+    });
+    return new Set((found ?? []).map((d) => `${d.organization_id} ${d.domain}`));
   }
 
   /** Renders a planned request; a stage that cannot be rendered fails alone and leaves it. */
@@ -504,4 +577,15 @@ export class Drainer {
       }
     }
   }
+}
+
+/** The lower-cased domain of an address ('' when there is none). */
+function senderDomain(address: string | null | undefined): string {
+  const at = (address ?? '').trim().lastIndexOf('@');
+  return at < 0
+    ? ''
+    : (address ?? '')
+        .trim()
+        .slice(at + 1)
+        .toLowerCase();
 }

@@ -80,7 +80,9 @@ export async function createMember(
   const id = randomUUID();
   const label = uniq('user');
   const email = `${label}@members.test`;
-  const senderEmail = opts.senderEmail === undefined ? `${label}@recruiting.test` : opts.senderEmail;
+  // Each organisation sends from its own verified domain (a domain belongs to one organisation).
+  const senderEmail =
+    opts.senderEmail === undefined ? `${label}@${org.id.slice(0, 8)}.recruiting.test` : opts.senderEmail;
   await db().query(`insert into auth.users (id, aud, role, email) values ($1, 'authenticated', 'authenticated', $2)`, [
     id,
     email,
@@ -103,8 +105,18 @@ export async function createMember(
       opts.timeZone ?? null,
     ],
   );
+  if (senderEmail) await verifyDomain(org, senderEmail.split('@')[1]!);
   const token = await mintJwt({ sub: id, role: 'authenticated', aud: 'authenticated', email });
   return { id, email, senderEmail, client: clientWithToken(token) };
+}
+
+/** Registers `domain` as a verified sending domain of `org` (as the provider would confirm it). */
+export async function verifyDomain(org: Org, domain: string): Promise<void> {
+  await db().query(
+    `insert into public.sending_domains (organization_id, domain, status, verified_at)
+     values ($1, lower($2), 'verified', now()) on conflict (domain) do nothing`,
+    [org.id, domain],
+  );
 }
 
 export async function createJob(org: Org, title = 'Staff Engineer'): Promise<{ id: string; title: string }> {
