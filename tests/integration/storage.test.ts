@@ -83,7 +83,7 @@ describe('buckets', () => {
   it('rejects invalid bucket names and size formats', async () => {
     const bad = await admin.storage.createBucket('no/slashes');
     expect(bad.error).toMatchObject({ statusCode: '400', message: 'Bucket name invalid' });
-    const size = await admin.storage.createBucket(`${T}-size`, { fileSizeLimit: 'lots' });
+    const size = await admin.storage.createBucket(`${T}-size`, { public: false, fileSizeLimit: 'lots' });
     expect(size.error?.message).toMatch(/Invalid file size format/);
   });
 });

@@ -619,6 +619,7 @@ export async function create(ctx) {
       throw ERR.notFoundRoute(method, req.url ?? '');
     }
 
+    if (first === 'list-v2') throw ERR.notFoundRoute(method, req.url ?? '');
     if (first === 'list' && method === 'POST') {
       const bucket = tail;
       const body = await jsonBody(req);
