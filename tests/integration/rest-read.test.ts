@@ -525,9 +525,9 @@ describe('Accept and profiles', () => {
     expect(maybe.error).toBeNull();
   });
 
-  it('answers text/csv', async () => {
+  it('answers text/csv (values with spaces or commas quoted, as PostgREST renders rows)', async () => {
     const { data } = await A().from('rest_fx_authors').select('name,born').like('name', mine).order('id').csv();
-    expect(data).toBe(`name,born\n${T} Ann,1970-01-02\n${T} Bob,\n"${T} Cy, Jr.",1990-05-06`);
+    expect(data).toBe(`name,born\n"${T} Ann",1970-01-02\n"${T} Bob",\n"${T} Cy, Jr.",1990-05-06`);
   });
 
   it('refuses an unsupported Accept with 406 PGRST107', async () => {

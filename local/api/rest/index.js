@@ -6,12 +6,13 @@
 import { PgrstError } from './errors.js';
 import { authenticate, parseAccept, parsePrefer, schemaFor } from './request.js';
 import { createSchemaCacheHolder, qualifiedKey } from './schema-cache.js';
+import { readApiToml } from './settings.js';
 import { handleTable } from './table.js';
 import { handleRpc } from './rpc.js';
 
 /** @param {import('../server.js').ApiContext} ctx */
 export async function create(ctx) {
-  const holder = await createSchemaCacheHolder(ctx.adminPool, ctx.log);
+  const holder = await createSchemaCacheHolder(ctx.adminPool, ctx.log, () => readApiToml(ctx.config.migrationsDir));
 
   /**
    * @param {import('node:http').IncomingMessage} req
@@ -46,10 +47,10 @@ export async function create(ctx) {
       // PostgREST serves the OpenAPI description here; this gateway does not.
       throw new PgrstError(404, 'PGRST125', 'Invalid path specified in request URL');
     }
-    const schema = schemaFor(req);
+    const cache = holder.current;
+    const schema = schemaFor(req, cache.settings.schemas);
     const accept = parseAccept(req);
     const prefer = parsePrefer(req);
-    const cache = holder.current;
     const rc = {
       req,
       res,
@@ -67,6 +68,7 @@ export async function create(ctx) {
         claims: auth.claims,
         authed: auth.authed,
         roleSettings: cache.roleSettings,
+        searchPath: [schema, ...cache.settings.extraSearchPath.filter((s) => s !== schema)],
       },
     };
     if (segments[0] === 'rpc' && segments.length === 2) return handleRpc(rc, /** @type {string} */ (segments[1]));

@@ -20,7 +20,7 @@ import { q, fieldSql, opSql } from './sql.js';
  * @typedef {import('./parse.js').Field} Field
  * @typedef {{ kind: 'col', field: Field, cast: string | null, key: string } | { kind: 'count', key: string } | { kind: 'embed', embed: Embed }} Item
  * @typedef {{ rel: import('./relationships.js').Relationship, node: Node, key: string, name: string, join: 'inner' | 'left' | null,
- *   spread: boolean, lateral: string, orderCols: Field[], nullFilter: boolean | null }} Embed
+ *   spread: boolean, lateral: string, orderCols: Field[], nullFilter: boolean | null, empty: boolean }} Embed
  * @typedef {{ table: Table, alias: string, items: Item[], embeds: Embed[], where: import('./parse.js').Condition[],
  *   order: { field: Field, embed: Embed | null, dir: string | null, nulls: string | null, orderIndex: number }[],
  *   limit: number | null, offset: number, isCount: boolean }} Node
@@ -75,21 +75,29 @@ export function buildTree(cache, table, selectText) {
             `'${t.name}' and '${it.name}' do not form a many-to-one or one-to-one relationship`,
           );
         }
-        const child = build(rel.target, it.children.length ? it.children : [{ type: 'star' }]);
+        // `rel()`: an empty embed filters (with !inner or rel=not.is.null) but outputs nothing.
+        const empty = it.children.length === 0;
+        const key = it.alias ?? it.name;
+        if (!empty && !it.spread && node.embeds.some((e) => !e.empty && !e.spread && e.key === key)) {
+          // PostgREST joins each embed under its alias, so Postgres refuses the second one.
+          throw new PgrstError(400, '42712', `table name "${t.name}_${key}_1" specified more than once`);
+        }
+        const child = build(rel.target, it.children);
         /** @type {Embed} */
         const embed = {
           rel,
           node: child,
-          key: it.alias ?? it.name,
+          key,
           name: it.name,
           join: it.join,
           spread: it.spread,
           lateral: `${child.alias}_l`,
           orderCols: [],
           nullFilter: null,
+          empty,
         };
         node.embeds.push(embed);
-        node.items.push({ kind: 'embed', embed });
+        if (!empty) node.items.push({ kind: 'embed', embed });
       }
     }
     return node;
@@ -264,7 +272,13 @@ export function renderNode(params, node, source, extraWhere = []) {
 /** Keys a node contributes to its parent's row (used to lift a spread embed's columns). @param {Node} node @returns {string[]} */
 function outputKeys(node) {
   return node.items.flatMap((it) =>
-    it.kind === 'embed' ? (it.embed.spread ? outputKeys(it.embed.node) : [it.embed.key]) : [it.key],
+    it.kind === 'embed'
+      ? it.embed.spread
+        ? outputKeys(it.embed.node)
+        : it.embed.empty
+          ? []
+          : [it.embed.key]
+      : [it.key],
   );
 }
 
@@ -295,6 +309,14 @@ function renderEmbed(params, parent, e) {
 }
 
 /**
+ * CSV rows as PostgREST renders them: each row's composite text form without its parentheses
+ * (values with commas, quotes, spaces or parentheses double-quoted, NULL empty, jsonb as its
+ * text), one per line. @param {string} alias the row variable
+ */
+export const CSV_ROWS = (/** @type {string} */ alias) =>
+  `coalesce(string_agg(substring(${alias}::text, 2, length(${alias}::text) - 2), E'\\n'), '')`;
+
+/**
  * The complete read statement: body (JSON array text), page_total and optionally the total.
  * @param {import('./sql.js').Params} params @param {Node} root @param {string} source
  * @param {{ limit: number | null, offset: number, count: boolean }} page
@@ -305,7 +327,7 @@ export function renderRead(params, root, source, page) {
   const orderSql = r.order.length ? ` order by ${r.order.join(', ')}` : '';
   const paging = `${page.limit !== null ? ` limit ${params.add(page.limit)}::bigint` : ''}${page.offset ? ` offset ${params.add(page.offset)}::bigint` : ''}`;
   const total = page.count ? `(select count(*) from ${r.from}${whereSql})` : 'null::bigint';
-  return `select coalesce(json_agg(pgrst_t), '[]')::text as body, count(*) as page_total, ${total} as total from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${orderSql}${paging}) as pgrst_t`;
+  return `select coalesce(json_agg(pgrst_t), '[]')::text as body, ${CSV_ROWS('pgrst_t')} as csv, count(*) as page_total, ${total} as total from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${orderSql}${paging}) as pgrst_t`;
 }
 
 /**

@@ -1,7 +1,6 @@
 // Reading the HTTP side of a PostgREST request: the role from the JWT, Prefer, Accept,
 // schema profiles and the Range header. Every check here answers with PostgREST's code.
 import { PgrstError } from './errors.js';
-import { EXPOSED_SCHEMAS } from './schema-cache.js';
 
 /**
  * Resolves the request's claims: `Authorization: Bearer`, else the `apikey` header, else anon.
@@ -95,19 +94,13 @@ export function parseAccept(req) {
   throw new PgrstError(406, 'PGRST107', `None of these media types are available: ${types.join(', ')}`);
 }
 
-/** @param {import('node:http').IncomingMessage} req */
-export function schemaFor(req) {
+/** The profile's schema; the first exposed schema by default. @param {import('node:http').IncomingMessage} req @param {string[]} exposed */
+export function schemaFor(req, exposed) {
   const write = !['GET', 'HEAD'].includes(req.method ?? 'GET');
   const h = req.headers[write ? 'content-profile' : 'accept-profile'];
-  const schema = typeof h === 'string' && h ? h : 'public';
-  if (!EXPOSED_SCHEMAS.includes(schema)) {
-    throw new PgrstError(
-      406,
-      'PGRST106',
-      `The schema must be one of the following: ${EXPOSED_SCHEMAS.join(', ')}`,
-      null,
-      null,
-    );
+  const schema = typeof h === 'string' && h ? h : (exposed[0] ?? 'public');
+  if (!exposed.includes(schema)) {
+    throw new PgrstError(406, 'PGRST106', `The schema must be one of the following: ${exposed.join(', ')}`, null, null);
   }
   return schema;
 }

@@ -9,13 +9,20 @@ export const singleError = (n) =>
 /**
  * The body in the requested media type from json_agg's text.
  * @param {string} arrayText @param {number} rows @param {'json'|'object'|'csv'} accept
+ * @param {string | null} [csvRows] the rows as CSV rendered by the database (CSV_ROWS), when available
  */
-export function formatBody(arrayText, rows, accept) {
+export function formatBody(arrayText, rows, accept, csvRows = null) {
   if (accept === 'object') {
     if (rows !== 1) throw singleError(rows);
     return { text: arrayText.slice(1, -1).trim(), type: 'application/vnd.pgrst.object+json; charset=utf-8' };
   }
-  if (accept === 'csv') return { text: toCsv(JSON.parse(arrayText)), type: 'text/csv; charset=utf-8' };
+  if (accept === 'csv') {
+    if (csvRows === null) return { text: toCsv(JSON.parse(arrayText)), type: 'text/csv; charset=utf-8' };
+    // PostgREST: the first row's keys (unquoted, empty without rows), a newline, the rows.
+    const first = rows > 0 ? JSON.parse(arrayText)[0] : null;
+    const header = first && typeof first === 'object' ? Object.keys(first).join(',') : '';
+    return { text: `${header}\n${csvRows}`, type: 'text/csv; charset=utf-8' };
+  }
   return { text: arrayText, type: 'application/json; charset=utf-8' };
 }
 

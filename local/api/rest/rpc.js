@@ -10,7 +10,7 @@ import { Params, q } from './sql.js';
 import { readBody } from './body.js';
 import { inTransaction } from './tx.js';
 import { qualifiedKey } from './schema-cache.js';
-import { MAX_ROWS } from './table.js';
+import { txOutcome } from './settings.js';
 import { parseNonNegInt } from './parse.js';
 
 const RESERVED = new Set([
@@ -131,6 +131,30 @@ export async function handleRpc(rc, fnName) {
   } else from = `${fnSql}()`;
   const readOnly = method !== 'POST' || fn.volatility !== 'v';
   const txr = { ...txBase, readOnly };
+  const maxRows = cache.settings.maxRows;
+  const capped = (/** @type {number | null} */ n) =>
+    maxRows === null ? n : n === null ? maxRows : Math.min(n, maxRows);
+  const tx = txOutcome(cache.settings.txEnd, prefer.tx);
+  /** Prefer handling=strict + max-affected: the rows the call returned count as affected (PostgREST 13). @param {number} n */
+  const checkAffected = (n) => {
+    if (prefer.handling === 'strict' && prefer.maxAffected !== null && n > prefer.maxAffected)
+      throw new PgrstError(
+        400,
+        'PGRST124',
+        'Query result exceeds max-affected preference constraint',
+        `The query affects ${n} rows`,
+      );
+  };
+  /** @type {Record<string, string>} */
+  const applied = {};
+  {
+    const list = [];
+    if (prefer.count) list.push(`count=${prefer.count}`);
+    if (tx.applied) list.push(`tx=${tx.applied}`);
+    if (prefer.handling === 'strict' && prefer.maxAffected !== null)
+      list.push('handling=strict', `max-affected=${prefer.maxAffected}`);
+    if (list.length) applied['Preference-Applied'] = list.join(', ');
+  }
 
   if (fn.returnKind === 'void' || fn.returnKind === 'scalar') {
     const extra = rest.find(([k]) => k !== 'select' && !(fn.returnsSet && (k === 'limit' || k === 'offset')));
@@ -142,33 +166,48 @@ export async function handleRpc(rc, fnName) {
       );
     const lim = url.searchParams.get('limit');
     const off = url.searchParams.get('offset');
-    const limit = lim === null ? MAX_ROWS : Math.min(parseNonNegInt('limit', lim), MAX_ROWS);
+    const limit = capped(lim === null ? null : parseNonNegInt('limit', lim));
     const offset = off === null ? 0 : parseNonNegInt('offset', off);
+    const total = prefer.count && fn.returnsSet ? `(select count(*) from ${from} as "pgrst_c")` : 'null::bigint';
     const sql =
       fn.returnKind === 'void'
         ? `select null::text as body, count(*) as n from ${from} as "pgrst_f"`
         : fn.returnsSet
-          ? `select coalesce(json_agg("pgrst_p"."v"), '[]')::text as body, count(*) as n from (select "pgrst_f"."v" from ${from} as "pgrst_f"("v") limit ${params.add(limit)}::bigint offset ${params.add(offset)}::bigint) as "pgrst_p"`
+          ? `select coalesce(json_agg("pgrst_p"."v"), '[]')::text as body, count(*) as n, ${total} as total from (select "pgrst_f"."v" from ${from} as "pgrst_f"("v") limit ${limit === null ? 'all' : `${params.add(limit)}::bigint`} offset ${params.add(offset)}::bigint) as "pgrst_p"`
           : `select to_json("pgrst_f"."v")::text as body, 1 as n from ${from} as "pgrst_f"("v")`;
-    const row = await inTransaction(pool, txr, async (client) => ({
-      value: (await client.query(sql, params.values)).rows[0],
-    }));
-    if (fn.returnKind === 'void') return send(res, 204, {}, null);
+    const row = await inTransaction(pool, txr, async (client) => {
+      const r = (await client.query(sql, params.values)).rows[0];
+      checkAffected(Number(r.n));
+      return { value: r, rollback: tx.rollback };
+    });
+    if (fn.returnKind === 'void') return send(res, 204, applied, null);
     if (fn.returnsSet) {
       const n = Number(row.n);
       const b = formatBody(row.body, n, accept);
-      const { status, contentRange } = rangeStatus(offset, n, null);
-      return send(res, status, { 'Content-Type': b.type, 'Content-Range': contentRange }, b.text, method === 'HEAD');
+      const { status, contentRange } = rangeStatus(offset, n, row.total === null ? null : Number(row.total));
+      return send(
+        res,
+        status,
+        { ...applied, 'Content-Type': b.type, 'Content-Range': contentRange },
+        b.text,
+        method === 'HEAD',
+      );
     }
     if (accept === 'csv')
       return send(
         res,
         200,
-        { 'Content-Type': 'text/csv; charset=utf-8' },
+        { ...applied, 'Content-Type': 'text/csv; charset=utf-8' },
         String(JSON.parse(row.body) ?? ''),
         method === 'HEAD',
       );
-    return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, row.body ?? 'null', method === 'HEAD');
+    return send(
+      res,
+      200,
+      { ...applied, 'Content-Type': 'application/json; charset=utf-8' },
+      row.body ?? 'null',
+      method === 'HEAD',
+    );
   }
 
   // Composite results are read like a table, so select/filters/order/embeds apply.
@@ -202,20 +241,27 @@ export async function handleRpc(rc, fnName) {
     rest.filter(([k]) => k !== 'select'),
   );
   const offset = root.offset;
-  const limit = root.limit === null ? MAX_ROWS : Math.min(root.limit, MAX_ROWS);
+  const limit = capped(root.limit);
   const source = `(select "pgrst_f".* from ${from} as "pgrst_f")`;
   const sql = renderRead(params, root, source, { limit, offset, count: prefer.count !== null });
   const row = await inTransaction(pool, txr, async (client) => {
     const r = (await client.query(sql, params.values)).rows[0];
     if (accept === 'object' && Number(r.page_total) !== 1) throw singleError(Number(r.page_total));
-    return { value: r, rollback: prefer.tx === 'rollback' };
+    checkAffected(Number(r.page_total));
+    return { value: r, rollback: tx.rollback };
   });
   const n = Number(row.page_total);
   if (!fn.returnsSet) {
     const text = n === 0 ? 'null' : row.body.slice(1, -1).trim();
-    return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, text, method === 'HEAD');
+    return send(res, 200, { ...applied, 'Content-Type': 'application/json; charset=utf-8' }, text, method === 'HEAD');
   }
   const { status, contentRange } = rangeStatus(offset, n, row.total === null ? null : Number(row.total));
-  const b = formatBody(row.body, n, accept);
-  return send(res, status, { 'Content-Type': b.type, 'Content-Range': contentRange }, b.text, method === 'HEAD');
+  const b = formatBody(row.body, n, accept, row.csv);
+  return send(
+    res,
+    status,
+    { ...applied, 'Content-Type': b.type, 'Content-Range': contentRange },
+    b.text,
+    method === 'HEAD',
+  );
 }

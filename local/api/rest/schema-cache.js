@@ -3,7 +3,7 @@
 // `NOTIFY pgrst, 'reload schema'` (as PostgREST does), so no request queries the catalog.
 // Identifiers in generated SQL always come from here, never from the request text.
 
-export const EXPOSED_SCHEMAS = ['public', 'graphql_public'];
+import { resolveSettings } from './settings.js';
 
 /**
  * @typedef {{ name: string, type: string, typeOid: number, nullable: boolean, hasDefault: boolean, defaultExpr: string | null, generated: boolean }} Column
@@ -13,7 +13,8 @@ export const EXPOSED_SCHEMAS = ['public', 'graphql_public'];
  * @typedef {{ schema: string, name: string, oid: number, args: FuncArg[], requiredCount: number, returnType: string, returnsSet: boolean,
  *   returnKind: 'void' | 'scalar' | 'composite', returnTable: { schema: string, name: string } | null, outColumns: { name: string, type: string }[],
  *   volatility: string, variadic: boolean }} Func
- * @typedef {{ tables: Map<string, Table>, fks: ForeignKey[], funcs: Map<string, Func[]>, roleSettings: Map<string, Record<string,string>>, loadedAt: number }} SchemaCache
+ * @typedef {{ tables: Map<string, Table>, fks: ForeignKey[], funcs: Map<string, Func[]>, roleSettings: Map<string, Record<string,string>>,
+ *   settings: import('./settings.js').RestSettings, loadedAt: number }} SchemaCache
  */
 
 const key = (/** @type {string} */ s, /** @type {string} */ n) => `${s}.${n}`;
@@ -61,13 +62,29 @@ const ROLE_SETTINGS_SQL = `
 select r.rolname as role, s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
 where s.setdatabase = 0 or s.setdatabase = (select oid from pg_database where datname = current_database())`;
 
-/** @param {import('pg').Pool | import('pg').PoolClient} db @returns {Promise<SchemaCache>} */
-export async function loadSchemaCache(db) {
-  const [t, f, p, r] = await Promise.all([
-    db.query(TABLES_SQL, [EXPOSED_SCHEMAS]),
-    db.query(FKS_SQL, [EXPOSED_SCHEMAS]),
-    db.query(FUNCS_SQL, [EXPOSED_SCHEMAS]),
-    db.query(ROLE_SETTINGS_SQL),
+/**
+ * @param {import('pg').Pool | import('pg').PoolClient} db
+ * @param {Record<string, string>} [apiToml] the `[api]` table of config.toml
+ * @param {(m: string) => void} [log]
+ * @returns {Promise<SchemaCache>}
+ */
+export async function loadSchemaCache(db, apiToml = {}, log = () => {}) {
+  const r = await db.query(ROLE_SETTINGS_SQL);
+  /** @type {Map<string, Record<string,string>>} */
+  const roleSettings = new Map();
+  for (const row of r.rows) {
+    const settings = roleSettings.get(row.role) ?? {};
+    for (const s of row.setconfig ?? []) {
+      const i = s.indexOf('=');
+      if (i > 0) settings[s.slice(0, i)] = s.slice(i + 1);
+    }
+    roleSettings.set(row.role, settings);
+  }
+  const settings = resolveSettings(apiToml, roleSettings.get('authenticator') ?? {}, log);
+  const [t, f, p] = await Promise.all([
+    db.query(TABLES_SQL, [settings.schemas]),
+    db.query(FKS_SQL, [settings.schemas]),
+    db.query(FUNCS_SQL, [settings.schemas]),
   ]);
   /** @type {Map<string, Table>} */
   const tables = new Map();
@@ -127,17 +144,7 @@ export async function loadSchemaCache(db) {
     const k = key(row.schema, row.name);
     funcs.set(k, [...(funcs.get(k) ?? []), fn]);
   }
-  /** @type {Map<string, Record<string,string>>} */
-  const roleSettings = new Map();
-  for (const row of r.rows) {
-    const settings = roleSettings.get(row.role) ?? {};
-    for (const s of row.setconfig ?? []) {
-      const i = s.indexOf('=');
-      if (i > 0) settings[s.slice(0, i)] = s.slice(i + 1);
-    }
-    roleSettings.set(row.role, settings);
-  }
-  return { tables, fks: f.rows, funcs, roleSettings, loadedAt: Date.now() };
+  return { tables, fks: f.rows, funcs, roleSettings, settings, loadedAt: Date.now() };
 }
 
 /**
@@ -145,11 +152,12 @@ export async function loadSchemaCache(db) {
  * reloads on 'reload schema' (or an empty payload), reconnecting if the connection drops.
  * @param {import('pg').Pool} adminPool
  * @param {(m: string) => void} log
+ * @param {() => Record<string, string>} [readToml] reads config.toml's `[api]` (at every reload)
  */
-export async function createSchemaCacheHolder(adminPool, log) {
+export async function createSchemaCacheHolder(adminPool, log, readToml = () => ({})) {
   const holder = {
     /** @type {SchemaCache} */
-    current: await loadSchemaCache(adminPool),
+    current: await loadSchemaCache(adminPool, readToml(), log),
     closed: false,
     /** @type {import('pg').PoolClient | null} */
     client: null,
@@ -162,7 +170,7 @@ export async function createSchemaCacheHolder(adminPool, log) {
       }
       this.reloading = (async () => {
         try {
-          this.current = await loadSchemaCache(adminPool);
+          this.current = await loadSchemaCache(adminPool, readToml(), log);
         } catch (e) {
           log(`rest: schema cache reload failed: ${/** @type {Error} */ (e).message}`);
         } finally {
@@ -178,7 +186,7 @@ export async function createSchemaCacheHolder(adminPool, log) {
         this.client = client;
         client.on('notification', (msg) => {
           const payload = (msg.payload ?? '').trim();
-          if (msg.channel === 'pgrst' && (payload === '' || payload === 'reload schema')) void this.reload();
+          if (msg.channel === 'pgrst' && ['', 'reload schema', 'reload config'].includes(payload)) void this.reload();
         });
         client.on('error', () => {
           client.release(true);

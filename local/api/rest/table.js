@@ -9,14 +9,13 @@ import { Params } from './sql.js';
 import { readBody } from './body.js';
 import { inTransaction } from './tx.js';
 
-/** Supabase's default `db-max-rows`. */
-export const MAX_ROWS = 1000;
+import { txOutcome } from './settings.js';
 
 /**
- * Paging from limit/offset, the Range header and the max-rows cap.
- * @param {import('./read.js').Node} root @param {import('node:http').IncomingMessage} req
+ * Paging from limit/offset, the Range header and the max-rows cap (null: none).
+ * @param {import('./read.js').Node} root @param {import('node:http').IncomingMessage} req @param {number | null} maxRows
  */
-function paging(root, req) {
+function paging(root, req, maxRows) {
   let offset = root.offset;
   let limit = root.limit;
   const range = req.method === 'GET' || req.method === 'HEAD' ? parseRangeHeader(req) : null;
@@ -29,7 +28,7 @@ function paging(root, req) {
     offset = Math.max(offset, range.offset);
     limit = end === Infinity ? null : Math.max(0, end - offset);
   }
-  limit = limit === null ? MAX_ROWS : Math.min(limit, MAX_ROWS);
+  if (maxRows !== null) limit = limit === null ? maxRows : Math.min(limit, maxRows);
   return { offset, limit };
 }
 
@@ -51,7 +50,7 @@ export async function handleTable(rc, table) {
 
   if (method === 'GET' || method === 'HEAD') {
     applyQuery(root, entries);
-    const page = paging(root, req);
+    const page = paging(root, req, rc.cache.settings.maxRows);
     const params = new Params();
     const sql = renderRead(params, root, `"${table.schema.replace(/"/g, '""')}"."${table.name.replace(/"/g, '""')}"`, {
       limit: page.limit,
@@ -64,7 +63,7 @@ export async function handleTable(rc, table) {
     const rows = Number(row.page_total);
     const total = row.total === null ? null : Number(row.total);
     const { status, contentRange } = rangeStatus(page.offset, rows, total);
-    const body = formatBody(row.body, rows, accept);
+    const body = formatBody(row.body, rows, accept, row.csv);
     return send(
       res,
       status,
@@ -80,6 +79,7 @@ export async function handleTable(rc, table) {
   // Mutations: filters narrow the affected rows; embed parameters shape the returned rows.
   applyQuery(root, entries);
   const wantRows = prefer.return === 'representation' || accept === 'object';
+  const tx = txOutcome(rc.cache.settings.txEnd, prefer.tx);
   const params = new Params();
   let sql;
   if (method === 'POST') {
@@ -119,7 +119,7 @@ export async function handleTable(rc, table) {
               `The query affects ${n} rows`,
             );
           }
-          return { value: r, rollback: prefer.tx === 'rollback' };
+          return { value: r, rollback: tx.rollback };
         });
   const n = Number(out.page_total);
   /** @type {Record<string, string>} */
@@ -129,7 +129,7 @@ export async function handleTable(rc, table) {
   if (prefer.count) applied.push(`count=${prefer.count}`);
   if (prefer.resolution && method === 'POST') applied.push(`resolution=${prefer.resolution}`);
   if (prefer.missing) applied.push(`missing=${prefer.missing}`);
-  if (prefer.tx) applied.push(`tx=${prefer.tx}`);
+  if (tx.applied) applied.push(`tx=${tx.applied}`);
   if (prefer.handling === 'strict' && prefer.maxAffected !== null)
     applied.push('handling=strict', `max-affected=${prefer.maxAffected}`);
   if (applied.length) headers['Preference-Applied'] = applied.join(', ');
@@ -144,14 +144,14 @@ export async function handleTable(rc, table) {
         .join('&')}`;
     }
     if (wantRows) {
-      const b = formatBody(out.body, n, accept);
+      const b = formatBody(out.body, n, accept, out.csv ?? null);
       return send(res, status, { ...headers, 'Content-Type': b.type }, b.text);
     }
     return send(res, status, headers, null);
   }
   headers['Content-Range'] = `${n ? `0-${n - 1}` : '*'}/${total}`;
   if (wantRows) {
-    const b = formatBody(out.body, n, accept);
+    const b = formatBody(out.body, n, accept, out.csv ?? null);
     return send(res, 200, { ...headers, 'Content-Type': b.type }, b.text);
   }
   return send(res, 204, headers, null);

@@ -3,7 +3,7 @@
 // json_populate_recordset, so values never reach the SQL text; the returned rows are read
 // back through the same select/embed renderer as GET.
 import { PgrstError, parseError } from './errors.js';
-import { renderReturning } from './read.js';
+import { renderReturning, CSV_ROWS } from './read.js';
 import { q } from './sql.js';
 import { splitTopLevel } from './parse.js';
 
@@ -94,7 +94,9 @@ export function renderInsert(params, w) {
     const conflict = w.onConflict !== null ? parseColumns(w.onConflict, table) : table.pk;
     if (!conflict.length)
       throw new PgrstError(400, 'PGRST100', `Upsert on '${table.name}' needs on_conflict or a primary key`);
-    const sets = cols.filter((c) => !conflict.includes(c));
+    // PostgREST sets every payload column, the conflict columns included, so a payload of only
+    // the conflict column still updates (and returns) the existing row.
+    const sets = cols;
     if (prefer.resolution === 'merge-duplicates' && sets.length) {
       merge = true;
       insert += ` on conflict (${conflict.map(q).join(', ')}) do update set ${sets.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
@@ -147,7 +149,8 @@ function wrapMutation(params, stmt, w, inserted) {
   if (w.wantRows) {
     const body = renderReturning(params, w.root, '"pgrst_mut"');
     return `with "pgrst_mut" as (${stmt} returning ${tgt}.*${insertedCol}), "pgrst_rows" as (${body})
-      select (select coalesce(json_agg(r), '[]')::text from "pgrst_rows" r) as body, (select count(*) from "pgrst_mut") as page_total,
+      select (select coalesce(json_agg(r), '[]')::text from "pgrst_rows" r) as body,
+             (select ${CSV_ROWS('r')} from "pgrst_rows" r) as csv, (select count(*) from "pgrst_mut") as page_total,
              (select count(*) from "pgrst_mut" where "pgrst_inserted") as inserted, null::text as location`;
   }
   if (w.prefer.return === 'headers-only' && w.table.pk.length) {
