@@ -4,7 +4,7 @@
 // sent right after phx_join waits for the join's authorisation instead of racing it.
 import crypto from 'node:crypto';
 import { verifyToken, readPolicies, canWrite } from './authz.js';
-import { parseFilter } from './filters.js';
+import { parseFilters } from './filters.js';
 import { userBroadcastSize } from './protocol.js';
 
 /** Longest delay setTimeout accepts; later expiries need no timer during a run. */
@@ -153,7 +153,8 @@ export class Channel {
     if (error || feedError) {
       this.system(
         'error',
-        `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${error ?? feedError}`,
+        error ??
+          `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${feedError}`,
         'postgres_changes',
       );
     } else if (this.pgBindings.length > 0) {
@@ -178,31 +179,62 @@ export class Channel {
         schema: typeof b.schema === 'string' ? b.schema : '',
         table: typeof b.table === 'string' ? b.table : undefined,
         filterText: typeof b.filter === 'string' ? b.filter : undefined,
-        /** @type {import('./filters.js').Filter|null} */ filter: null,
+        /** @type {import('./filters.js').Filter[]} */ filters: [],
+        /** @type {string[] | null} */ select: null,
       };
       bindings.push(binding);
       if (error) continue;
       const desc = `[event: ${b.event}, schema: ${b.schema}, table: ${b.table ?? '*'}, filters: ${b.filter ?? '[]'}]`;
+      const unable = (/** @type {string} */ why) =>
+        `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${desc} (${why})`;
       if (!PG_EVENTS.has(binding.event) || binding.schema === '') {
-        error = `${desc} (event must be one of *, INSERT, UPDATE, DELETE and schema is required)`;
+        error = unable('event must be one of *, INSERT, UPDATE, DELETE and schema is required');
         continue;
+      }
+      // Realtime's own parse errors are the whole system message ("Error parsing `filter` params: …").
+      if (b.select !== undefined) {
+        if (!Array.isArray(b.select)) {
+          error =
+            'Error parsing `select` params: expected a list of column name strings, e.g. select: ["col1", "col2"]';
+          continue;
+        }
+        if (!binding.table || binding.table === '*' || binding.schema === '*') {
+          error =
+            'Column selection is not supported for wildcard subscriptions. Provide an explicit schema and table name.';
+          continue;
+        }
+        binding.select = b.select.filter((/** @type {unknown} */ c) => typeof c === 'string');
       }
       try {
-        binding.filter = parseFilter(b.filter);
+        binding.filters = parseFilters(b.filter);
       } catch (e) {
-        error = `${desc} (${/** @type {Error} */ (e).message})`;
+        error = /** @type {Error} */ (e).message;
         continue;
       }
-      if (binding.filter && (!binding.table || binding.table === '*')) {
-        error = `${desc} (a filter needs a table)`;
+      if (binding.filters.length && (!binding.table || binding.table === '*')) {
+        error = unable('a filter needs a table');
         continue;
       }
       if (binding.table && binding.table !== '*' && binding.schema !== '*') {
         const r = await this.rt.ctx.adminPool.query(
-          'select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2',
+          `select a.attname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+           where n.nspname = $1 and c.relname = $2`,
           [binding.schema, binding.table],
         );
-        if (r.rowCount === 0) error = `${desc} (relation ${binding.schema}.${binding.table} does not exist)`;
+        if (r.rowCount === 0) {
+          error = unable(`relation ${binding.schema}.${binding.table} does not exist`);
+          continue;
+        }
+        const columns = new Set(r.rows.map((x) => x.attname));
+        // As realtime.subscription's check trigger refuses them when the subscription is stored.
+        const bad =
+          binding.filters.find((f) => !columns.has(f.column))?.column ??
+          (binding.select ?? []).find((c) => !columns.has(c));
+        if (bad !== undefined) {
+          const which = binding.filters.some((f) => f.column === bad) ? 'filter' : 'select';
+          error = `Unable to subscribe to changes with given parameters. An exception happened so please check your connect parameters: ${desc}. Exception: ERROR P0001 (raise_exception) invalid column for ${which} ${bad}`;
+        }
       }
     }
     return { bindings, error };
