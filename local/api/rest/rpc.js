@@ -59,6 +59,9 @@ export async function handleRpc(rc, fnName) {
   let args = {};
   /** @type {unknown} */
   let rawBody = null;
+  /** The raw body's media type when it is passed whole to a single unnamed text/xml/bytea parameter. */
+  /** @type {'text' | 'xml' | 'bytea' | null} */
+  let rawType = null;
   const entries = /** @type {[string, string][]} */ ([...url.searchParams.entries()]);
   const argNames = new Set(
     candidates.flatMap((/** @type {import('./schema-cache.js').Func} */ f) => f.args.map((a) => a.name)),
@@ -67,7 +70,22 @@ export async function handleRpc(rc, fnName) {
   let rest = entries;
   if (method === 'POST') {
     const buf = await readBody(req);
-    rawBody = buf.length ? parseJsonBody(buf) : {};
+    const ctype = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
+    // PostgREST passes a text/plain, text/xml or application/octet-stream body whole to a
+    // function with a single unnamed parameter of type text, xml or bytea.
+    rawType =
+      ctype === 'text/plain'
+        ? 'text'
+        : ctype === 'text/xml'
+          ? 'xml'
+          : ctype === 'application/octet-stream'
+            ? 'bytea'
+            : null;
+    if (rawType) rawBody = rawType === 'bytea' ? buf : buf.toString('utf8');
+    else rawBody = buf.length ? parseJsonBody(buf) : {};
     if (rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody))
       args = /** @type {Record<string, unknown>} */ (rawBody);
   } else {
@@ -92,15 +110,22 @@ export async function handleRpc(rc, fnName) {
     });
   }
   const names = Object.keys(args);
-  const objectBody = method === 'POST' && rawBody !== null && typeof rawBody === 'object';
-  const matches = choose(candidates, names, objectBody);
+  const objectBody = method === 'POST' && !rawType && rawBody !== null && typeof rawBody === 'object';
+  const matches = rawType
+    ? candidates.filter(
+        (/** @type {import('./schema-cache.js').Func} */ f) =>
+          f.args.length === 1 && !f.args[0]?.name && f.args[0]?.type === rawType,
+      )
+    : choose(candidates, names, objectBody);
   if (matches.length === 0) {
     const params = names.length ? `with parameters ${names.join(', ')}` : 'without parameters';
     throw new PgrstError(
       404,
       'PGRST202',
       `Could not find the function ${schema}.${fnName}${names.length ? `(${names.join(', ')})` : ''} in the schema cache`,
-      `Searched for the function ${schema}.${fnName} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+      rawType
+        ? `Searched for the function ${schema}.${fnName} with a single unnamed ${rawType} parameter, but no matches were found in the schema cache.`
+        : `Searched for the function ${schema}.${fnName} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
       candidates.length ? `Perhaps you meant to call the function ${signature(candidates[0])}` : null,
     );
   }
@@ -118,7 +143,9 @@ export async function handleRpc(rc, fnName) {
   const fnSql = `${q(fn.schema)}.${q(fn.name)}`;
   let from;
   if (fn.args.length === 1 && !fn.args[0]?.name) {
-    from = `${fnSql}(${params.add(JSON.stringify(rawBody))}::${fn.args[0]?.type})`;
+    from = rawType
+      ? `${fnSql}(${params.add(rawBody)}::${rawType})`
+      : `${fnSql}(${params.add(JSON.stringify(rawBody))}::${fn.args[0]?.type})`;
   } else if (names.length) {
     const defs = names
       .map(

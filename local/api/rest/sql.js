@@ -27,9 +27,14 @@ export class Params {
 /**
  * `"alias"."col"->'k'->>'k2'` with the keys bound; array indexes stay integers.
  * @param {Params} params @param {string} tableAlias @param {import('./parse.js').Field} field
+ * @param {import('./schema-cache.js').Table | null} [table] the alias's table, for computed fields
  */
-export function fieldSql(params, tableAlias, field) {
-  let sql = `${q(tableAlias)}.${q(field.name)}`;
+export function fieldSql(params, tableAlias, field, table = null) {
+  const computed = table?.columns.get(field.name)?.computed;
+  // A computed field is its function applied to the row (cast, so CTE rows of writes qualify).
+  let sql = computed
+    ? `${q(computed.schema)}.${q(computed.name)}(${q(tableAlias)}::${q(/** @type {any} */ (table).schema)}.${q(/** @type {any} */ (table).name)})`
+    : `${q(tableAlias)}.${q(field.name)}`;
   for (const step of field.path) {
     sql += step.op + (step.index ? `${params.add(Number(step.key))}::int` : `${params.add(step.key)}::text`);
   }

@@ -26,7 +26,7 @@ function parseColumns(text, table) {
   return splitTopLevel(text, 'columns').map((c) => {
     const name = c.startsWith('"') && c.endsWith('"') && c.length > 1 ? c.slice(1, -1) : c;
     if (!name) throw parseError(`"failed to parse columns parameter (${text})"`, 'empty column name');
-    if (!table.columns.has(name)) throw unknownPayloadColumn(table.name, name);
+    if (!table.columns.has(name) || table.columns.get(name)?.computed) throw unknownPayloadColumn(table.name, name);
     return name;
   });
 }
@@ -53,7 +53,8 @@ export function payloadColumns(body, table, columnsParam) {
     const keys = Object.keys(/** @type {object} */ (r));
     if (keys.length !== first.length || !keys.every((k) => first.includes(k))) uniform = false;
   }
-  for (const k of first) if (!table.columns.has(k)) throw unknownPayloadColumn(table.name, k);
+  for (const k of first)
+    if (!table.columns.has(k) || table.columns.get(k)?.computed) throw unknownPayloadColumn(table.name, k);
   return { rows, cols: first, uniform };
 }
 
