@@ -11,6 +11,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import ws from 'ws';
+import pg from 'pg';
 import { loadConfig, urls } from '../../local/lib/config.js';
 import { startStack } from '../../local/lib/stack.js';
 
@@ -142,5 +143,24 @@ describe('a second project on the local stack', () => {
     expect(elsewhere.error?.message).toMatch(/row-level security/);
     const notImage = await me.storage.from('covers').upload(`${id}/notes.txt`, 'text', { contentType: 'text/plain' });
     expect(notImage.error).toMatchObject({ statusCode: '415' });
+  });
+
+  it('prunes broadcast messages older than Realtime keeps them when the stack starts', async () => {
+    const db = new pg.Client({ connectionString: urls(config).DB_URL });
+    await db.connect();
+    try {
+      const deadline = Date.now() + 10_000;
+      let topics: string[] = [];
+      for (;;) {
+        topics = (
+          await db.query(`select topic from realtime.messages where topic like 'library:%' order by topic`)
+        ).rows.map((r) => r.topic);
+        if (!topics.includes('library:old') || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(topics).toEqual(['library:recent']);
+    } finally {
+      await db.end();
+    }
   });
 });

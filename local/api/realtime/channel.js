@@ -5,7 +5,13 @@
 import crypto from 'node:crypto';
 import { verifyToken, readPolicies, canWrite } from './authz.js';
 import { parseFilters } from './filters.js';
-import { userBroadcastSize } from './protocol.js';
+import { encodeUserBroadcast, userBroadcastSize } from './protocol.js';
+import { storedBroadcast } from './sql-send.js';
+
+/** How long a channel waits for the database broadcast connection before reporting an error. */
+const REPLICATION_READY_TIMEOUT_MS = 5_000;
+/** Most messages a replay sends (Realtime's limit). */
+const REPLAY_MAX = 25;
 
 /** Longest delay setTimeout accepts; later expiries need no timer during a run. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -159,6 +165,48 @@ export class Channel {
       );
     } else if (this.pgBindings.length > 0) {
       this.system('ok', 'Subscribed to PostgreSQL', 'postgres_changes');
+    }
+    if (broadcast.replication_ready === true) void this.announceReplicationReady();
+    if (this.isPrivate && this.policies.broadcastRead && isObject(broadcast.replay))
+      await this.replay(broadcast.replay);
+  }
+
+  /**
+   * `config.broadcast.replication_ready`: tells the client (system message) once the database
+   * connection that carries realtime.send / broadcast_changes messages is listening.
+   */
+  async announceReplicationReady() {
+    const sqlSend = this.rt.sqlSend;
+    const ready = await Promise.race([
+      (sqlSend?.ready ?? Promise.resolve()).then(() => sqlSend?.connected() ?? false),
+      new Promise((r) => setTimeout(() => r(false), REPLICATION_READY_TIMEOUT_MS).unref()),
+    ]);
+    if (this.closed) return;
+    if (ready) this.system('ok', 'Replication connection established');
+    else this.system('error', 'Replication connection is not ready');
+  }
+
+  /**
+   * `config.broadcast.replay: { since, limit }` on a private channel: the topic's broadcasts
+   * stored in realtime.messages since `since` (ms epoch), oldest first, at most REPLAY_MAX,
+   * each with `meta.replayed: true`, before any live message.
+   * @param {Record<string, any>} opts
+   */
+  async replay(opts) {
+    const since = Number(opts.since);
+    if (!Number.isFinite(since) || since < 0) return;
+    const limit = Math.min(Math.max(1, Number.isInteger(opts.limit) ? opts.limit : REPLAY_MAX), REPLAY_MAX);
+    const r = await this.rt.ctx.adminPool.query(
+      `select id, event, payload, binary_payload from realtime.messages
+       where topic = $1 and extension = 'broadcast' and private is true
+         and inserted_at >= to_timestamp($2::double precision / 1000)::timestamp
+       order by inserted_at asc, id limit $3`,
+      [this.subTopic, since, limit],
+    );
+    for (const m of r.rows) {
+      if (this.closed) return;
+      const frame = encodeUserBroadcast(this.conn.vsn, this.topic, storedBroadcast(m, { replayed: true }));
+      if (frame !== null) this.conn.sendRaw(frame);
     }
   }
 
