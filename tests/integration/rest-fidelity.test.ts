@@ -160,6 +160,69 @@ describe('embeds', () => {
   });
 });
 
+describe('more grammar', () => {
+  it('spreads a to-many embed into arrays of values (PostgREST 13)', async () => {
+    const r = await anon()
+      .from('rest_fx_authors')
+      .select('name, ...rest_fx_books!rest_fx_books_author_fk(titles:title)')
+      .like('name', `${T}%`)
+      .order('name');
+    expect(r.error).toBeNull();
+    expect(r.data).toEqual([
+      { name: `${T} with`, titles: [`${T} book`] },
+      { name: `${T} without`, titles: [] },
+    ]);
+  });
+
+  it('leaves out null-valued keys with nulls=stripped', async () => {
+    await admin.from('rest_fd_items').insert({ code: `${T}-nulls`, note: null, data: { a: null, b: 1 } });
+    const r = await anon().from('rest_fd_items').select('code,note,data').eq('code', `${T}-nulls`).stripNulls();
+    expect(r.data).toEqual([{ code: `${T}-nulls`, data: { b: 1 } }]);
+    const one = await anon().from('rest_fd_items').select('code,note').eq('code', `${T}-nulls`).single().stripNulls();
+    expect(one.data).toEqual({ code: `${T}-nulls` });
+  });
+
+  it("answers count=planned with the planner's estimate and count=estimated exactly below max-rows", async () => {
+    await admin.rpc('rest_fd_add_items', { prefix: `${T}-plan`, n: 3 });
+    await sql('analyze public.rest_fd_items');
+    const [plan] = await sql<{ 'QUERY PLAN': any }>(
+      `explain (format json) select 1 from public.rest_fd_items where code like $1`,
+      [`${T}-plan%`],
+    );
+    const estimate = plan!['QUERY PLAN'][0].Plan['Plan Rows'];
+    const planned = await anon()
+      .from('rest_fd_items')
+      .select('code', { count: 'planned' })
+      .like('code', `${T}-plan%`)
+      .limit(1);
+    expect(planned.count).toBe(estimate);
+    const estimated = await anon()
+      .from('rest_fd_items')
+      .select('code', { count: 'estimated' })
+      .like('code', `${T}-plan%`)
+      .limit(1);
+    expect(estimated.count).toBe(3);
+    expect(estimated.status).toBe(206);
+  });
+
+  it('answers .explain() only when pgrst.db_plan_enabled is on', async () => {
+    const off = await anon().from('rest_fd_items').select('code').limit(1).explain({ format: 'json' });
+    expect(off.status).toBe(406);
+    const probe = async () =>
+      (await raw('/rest_fd_items?limit=1', { headers: { Accept: 'application/vnd.pgrst.plan+json' } })).status === 200;
+    await setPgrst('db_plan_enabled', 'true', probe);
+    try {
+      const json = await anon().from('rest_fd_items').select('code').eq('code', 'x').explain({ format: 'json' });
+      expect(json.error).toBeNull();
+      expect((json.data as any)[0].Plan['Node Type']).toBeTruthy();
+      const text = await anon().from('rest_fd_items').select('code').eq('code', 'x').explain();
+      expect(String(text.data)).toMatch(/rest_fd_items/);
+    } finally {
+      await setPgrst('db_plan_enabled', null, async () => !(await probe()));
+    }
+  });
+});
+
 describe('functions', () => {
   it('answers 300 PGRST203 when a default argument makes two overloads match', async () => {
     const r = await anon().rpc('rest_fd_pick', { a: 1 });

@@ -4,7 +4,7 @@
 // is one transaction as `authenticator` switched to the JWT's role (tx.js), so grants and
 // RLS decide what it may see or change; the gateway never filters rows itself.
 import { PgrstError } from './errors.js';
-import { authenticate, parseAccept, parsePrefer, schemaFor } from './request.js';
+import { acceptsStrippedNulls, authenticate, parseAccept, parsePlanAccept, parsePrefer, schemaFor } from './request.js';
 import { createSchemaCacheHolder, qualifiedKey } from './schema-cache.js';
 import { readApiToml } from './settings.js';
 import { handleTable } from './table.js';
@@ -49,7 +49,9 @@ export async function create(ctx) {
     }
     const cache = holder.current;
     const schema = schemaFor(req, cache.settings.schemas);
-    const accept = parseAccept(req);
+    // `.explain()`: only when db-plan-enabled (pgrst.db_plan_enabled), else the media type is unknown (406).
+    const plan = cache.settings.planEnabled ? parsePlanAccept(req) : null;
+    const accept = plan ? 'json' : parseAccept(req);
     const prefer = parsePrefer(req);
     const rc = {
       req,
@@ -57,6 +59,8 @@ export async function create(ctx) {
       url,
       prefer,
       accept,
+      stripNulls: acceptsStrippedNulls(req),
+      plan,
       cache,
       schema,
       pool: ctx.apiPool,

@@ -83,14 +83,6 @@ export function buildTree(cache, table, selectText) {
         node.items.push({ kind: 'col', field, cast: it.type === 'col' ? it.cast : null, key });
       } else {
         const rel = findRelationship(cache, t, it.name, it.hint);
-        if (it.spread && !rel.toOne) {
-          throw new PgrstError(
-            400,
-            'PGRST119',
-            `A spread operation on '${it.name}' is not possible`,
-            `'${t.name}' and '${it.name}' do not form a many-to-one or one-to-one relationship`,
-          );
-        }
         // `rel()`: an empty embed filters (with !inner or rel=not.is.null) but outputs nothing.
         const empty = it.children.length === 0;
         const key = it.alias ?? it.name;
@@ -349,6 +341,12 @@ function renderEmbed(params, parent, e) {
   const orderCols = e.orderCols
     .map((f, i) => `, ${fieldSql(params, child.alias, f, child.table)} as ${q('pgrst_o' + i)}`)
     .join('');
+  if (e.spread && !e.rel.toOne) {
+    // A to-many spread (PostgREST 13): each column becomes the array of the related rows' values.
+    const keys = outputKeys(child);
+    const aggs = keys.map((k) => `coalesce(json_agg(pgrst_r.${q(k)}), '[]') as ${q(k)}`);
+    return `select ${[...aggs, `case when count(*) > 0 then true end as "pgrst_exists"`].join(', ')} from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}) as pgrst_r`;
+  }
   if (e.spread) {
     return `select ${[...r.cols, 'true as "pgrst_exists"'].join(', ')}${orderCols} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}`;
   }
@@ -383,6 +381,17 @@ export function renderRead(params, root, source, page) {
       ? `(select count(*) from (select 1 from ${r.from}${whereSql}${groupSql}) as "pgrst_groups")`
       : `(select count(*) from ${r.from}${whereSql})`;
   return `select coalesce(json_agg(pgrst_t), '[]')::text as body, ${CSV_ROWS('pgrst_t')} as csv, count(*) as page_total, ${total} as total from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}) as pgrst_t`;
+}
+
+/**
+ * The rows a read would count, without paging (`select 1 from … where …`), for the planner's
+ * estimate (count=planned/estimated). @param {import('./sql.js').Params} params @param {Node} root @param {string} source
+ */
+export function renderCountSource(params, root, source) {
+  const r = renderNode(params, root, source);
+  const whereSql = r.where.length ? ` where ${r.where.join(' and ')}` : '';
+  const groupSql = r.groupBy.length ? ` group by ${r.groupBy.join(', ')}` : '';
+  return `select 1 from ${r.from}${whereSql}${groupSql}`;
 }
 
 /**

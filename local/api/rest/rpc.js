@@ -54,6 +54,9 @@ export async function handleRpc(rc, fnName) {
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
     throw new PgrstError(405, 'PGRST101', 'Only GET, POST or HEAD requests are allowed for RPC');
   }
+  if (rc.plan) {
+    throw new PgrstError(406, 'PGRST107', `None of these media types are available: ${req.headers.accept ?? ''}`);
+  }
   const candidates = cache.funcs.get(qualifiedKey(schema, fnName)) ?? [];
   /** @type {Record<string, unknown>} */
   let args = {};
@@ -210,7 +213,7 @@ export async function handleRpc(rc, fnName) {
     if (fn.returnKind === 'void') return send(res, 204, applied, null);
     if (fn.returnsSet) {
       const n = Number(row.n);
-      const b = formatBody(row.body, n, accept);
+      const b = formatBody(row.body, n, accept, null, rc.stripNulls);
       const { status, contentRange } = rangeStatus(offset, n, row.total === null ? null : Number(row.total));
       return send(
         res,
@@ -283,7 +286,7 @@ export async function handleRpc(rc, fnName) {
     return send(res, 200, { ...applied, 'Content-Type': 'application/json; charset=utf-8' }, text, method === 'HEAD');
   }
   const { status, contentRange } = rangeStatus(offset, n, row.total === null ? null : Number(row.total));
-  const b = formatBody(row.body, n, accept, row.csv);
+  const b = formatBody(row.body, n, accept, row.csv, rc.stripNulls);
   return send(
     res,
     status,
