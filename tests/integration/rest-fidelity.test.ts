@@ -174,6 +174,28 @@ describe('more grammar', () => {
     ]);
   });
 
+  it('PATCH with columns= sets listed columns the body lacks to NULL, or to their DEFAULT with missing=default', async () => {
+    const code = `${T}-patch-default`;
+    await admin.from('rest_fd_items').insert({ code, note: 'old', made_at: '2000-01-01T00:00:00Z' });
+    const path = `/rest_fd_items?code=eq.${code}&columns=note,made_at&select=note,made_at`;
+    const nulls = await raw(path, {
+      method: 'PATCH',
+      headers: json({ Prefer: 'return=representation' }),
+      body: JSON.stringify({ note: 'new' }),
+    });
+    expect(nulls.status).toBe(400);
+    expect(nulls.json.code).toBe('23502');
+    const defaults = await raw(path, {
+      method: 'PATCH',
+      headers: json({ Prefer: 'return=representation, missing=default' }),
+      body: JSON.stringify({ note: 'new' }),
+    });
+    expect(defaults.status).toBe(200);
+    expect(defaults.json[0].note).toBe('new');
+    expect(Date.parse(defaults.json[0].made_at)).toBeGreaterThan(Date.parse('2020-01-01'));
+    expect(defaults.headers.get('preference-applied')).toContain('missing=default');
+  });
+
   it('leaves out null-valued keys with nulls=stripped', async () => {
     await admin.from('rest_fd_items').insert({ code: `${T}-nulls`, note: null, data: { a: null, b: 1 } });
     const r = await anon().from('rest_fd_items').select('code,note,data').eq('code', `${T}-nulls`).stripNulls();
@@ -233,6 +255,14 @@ describe('functions', () => {
         'Could not choose the best candidate function between: public.rest_fd_pick(a => integer), public.rest_fd_pick(a => integer, b => integer)',
     });
     expect((await anon().rpc('rest_fd_pick', { a: 1, b: 2 })).data).toBe('two');
+    const none = await anon().rpc('rest_fd_pick', { z: 1, b: 2 });
+    expect(none.status).toBe(404);
+    expect(none.error).toMatchObject({
+      code: 'PGRST202',
+      message: 'Could not find the function public.rest_fd_pick(b, z) in the schema cache',
+      details:
+        'Searched for the function public.rest_fd_pick with parameters b, z or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.',
+    });
   });
 });
 

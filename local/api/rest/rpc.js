@@ -121,11 +121,13 @@ export async function handleRpc(rc, fnName) {
       )
     : choose(candidates, names, objectBody);
   if (matches.length === 0) {
-    const params = names.length ? `with parameters ${names.join(', ')}` : 'without parameters';
+    // PostgREST names the arguments as a set: sorted, whatever order the client sent them in.
+    const sorted = [...names].sort();
+    const params = sorted.length ? `with parameters ${sorted.join(', ')}` : 'without parameters';
     throw new PgrstError(
       404,
       'PGRST202',
-      `Could not find the function ${schema}.${fnName}${names.length ? `(${names.join(', ')})` : ''} in the schema cache`,
+      `Could not find the function ${schema}.${fnName}${sorted.length ? `(${sorted.join(', ')})` : ''} in the schema cache`,
       rawType
         ? `Searched for the function ${schema}.${fnName} with a single unnamed ${rawType} parameter, but no matches were found in the schema cache.`
         : `Searched for the function ${schema}.${fnName} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,

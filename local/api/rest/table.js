@@ -150,7 +150,15 @@ export async function handleTable(rc, table) {
   } else if (method === 'PATCH') {
     const body = parseJsonBody(await readBody(req));
     const whereSql = rootWhere(root, params);
-    sql = renderUpdate(params, { table, body, root, whereSql, prefer, wantRows });
+    sql = renderUpdate(params, {
+      table,
+      body,
+      root,
+      whereSql,
+      prefer,
+      wantRows,
+      columnsParam: url.searchParams.get('columns'),
+    });
   } else {
     const whereSql = rootWhere(root, params);
     sql = renderDelete(params, { table, root, whereSql, prefer, wantRows });

@@ -112,18 +112,24 @@ export function renderInsert(params, w) {
 
 /**
  * @param {import('./sql.js').Params} params
- * @param {{ table: import('./schema-cache.js').Table, body: unknown, root: import('./read.js').Node, whereSql: string[], prefer: import('./request.js').Prefer, wantRows: boolean }} w
+ * @param {{ table: import('./schema-cache.js').Table, body: unknown, root: import('./read.js').Node, whereSql: string[], prefer: import('./request.js').Prefer, wantRows: boolean,
+ *   columnsParam?: string | null }} w
  */
 export function renderUpdate(params, w) {
   if (w.body === null || typeof w.body !== 'object' || Array.isArray(w.body)) {
     throw new PgrstError(400, 'PGRST102', 'Empty or invalid json', 'PATCH takes one JSON object');
   }
-  const { cols } = payloadColumns(w.body, w.table, null);
+  const { cols } = payloadColumns(w.body, w.table, w.columnsParam ?? null);
   if (!w.whereSql.length) throw new PgrstError(400, '21000', 'UPDATE requires a WHERE clause');
   if (!cols.length) return null;
   const target = `${q(w.table.schema)}.${q(w.table.name)}`;
   const a = q(w.root.alias);
-  const sql = `update ${target} as ${a} set ${cols.map((c) => `${q(c)} = "pgrst_body".${q(c)}`).join(', ')} from (select * from json_populate_record(null::${target}, ${params.add(JSON.stringify(w.body))}::json)) as "pgrst_body" where ${w.whereSql.join(' and ')}`;
+  // With `columns=`, a listed column the body lacks is set to NULL, or to its DEFAULT with
+  // Prefer: missing=default (PostgREST ≥ 11).
+  const body = /** @type {Record<string, unknown>} */ (w.body);
+  const value = (/** @type {string} */ c) =>
+    Object.hasOwn(body, c) ? `"pgrst_body".${q(c)}` : w.prefer.missing === 'default' ? 'default' : 'null';
+  const sql = `update ${target} as ${a} set ${cols.map((c) => `${q(c)} = ${value(c)}`).join(', ')} from (select * from json_populate_record(null::${target}, ${params.add(JSON.stringify(w.body))}::json)) as "pgrst_body" where ${w.whereSql.join(' and ')}`;
   return wrapMutation(params, sql, { ...w, alias: w.root.alias }, '');
 }
 
