@@ -145,6 +145,21 @@ describe('a second project on the local stack', () => {
     expect(notImage.error).toMatchObject({ statusCode: '415' });
   });
 
+  it('returns computed fields and computed relationships in the rows a write returns', async () => {
+    const svc = createClient(API, config.serviceRoleKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: ws as never },
+    });
+    const r = await svc
+      .from('authors')
+      .insert({ first_name: 'Iain', last_name: 'Banks' })
+      .select('full_name, long_books(title)')
+      .single();
+    expect(r.error).toBeNull();
+    expect(r.data).toEqual({ full_name: 'Iain Banks', long_books: [] });
+    await svc.from('authors').delete().eq('last_name', 'Banks');
+  });
+
   it('prunes broadcast messages older than Realtime keeps them when the stack starts', async () => {
     const db = new pg.Client({ connectionString: urls(config).DB_URL });
     await db.connect();

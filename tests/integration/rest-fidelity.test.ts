@@ -266,6 +266,27 @@ describe('functions', () => {
   });
 });
 
+describe('error texts', () => {
+  it('suggests the closest table, function or relationship as PostgREST does', async () => {
+    const table = await raw('/rest_fd_itemz');
+    expect(table.status).toBe(404);
+    expect(table.json).toEqual({
+      code: 'PGRST205',
+      message: "Could not find the table 'public.rest_fd_itemz' in the schema cache",
+      details: null,
+      hint: "Perhaps you meant the table 'public.rest_fd_items'",
+    });
+    const fn = await anon().rpc('rest_fd_add_itemz', { prefix: 'x', n: 1 });
+    expect(fn.error?.hint).toBe('Perhaps you meant to call the function public.rest_fd_add_items');
+    const rel = await anon().from('rest_fx_authors').select('name, rest_fx_bookz(title)');
+    expect(rel.error).toMatchObject({
+      code: 'PGRST200',
+      message: "Could not find a relationship between 'rest_fx_authors' and 'rest_fx_bookz' in the schema cache",
+      hint: "Perhaps you meant 'rest_fx_books' instead of 'rest_fx_bookz'.",
+    });
+  });
+});
+
 describe('CSV', () => {
   it('renders values as PostgREST does: quoted when they hold spaces, commas or quotes, jsonb as text, NULL empty', async () => {
     await admin.from('rest_fd_items').insert([

@@ -7,6 +7,7 @@ import { PgrstError } from './errors.js';
 import { acceptsStrippedNulls, authenticate, parseAccept, parsePlanAccept, parsePrefer, schemaFor } from './request.js';
 import { createSchemaCacheHolder, qualifiedKey } from './schema-cache.js';
 import { readApiToml } from './settings.js';
+import { closest } from './fuzzy.js';
 import { handleTable } from './table.js';
 import { handleRpc } from './rpc.js';
 
@@ -80,7 +81,17 @@ export async function create(ctx) {
     const name = /** @type {string} */ (segments[0]);
     const table = cache.tables.get(qualifiedKey(schema, name));
     if (!table) {
-      throw new PgrstError(404, 'PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`);
+      const near = closest(
+        name,
+        [...cache.tables.values()].filter((t) => t.schema === schema).map((t) => t.name),
+      );
+      throw new PgrstError(
+        404,
+        'PGRST205',
+        `Could not find the table '${schema}.${name}' in the schema cache`,
+        null,
+        near ? `Perhaps you meant the table '${schema}.${near}'` : null,
+      );
     }
     return handleTable(rc, table);
   }

@@ -13,7 +13,7 @@ import {
   splitEmbedPath,
 } from './parse.js';
 import { findRelationship, joinCondition } from './relationships.js';
-import { q, fieldSql, opSql } from './sql.js';
+import { q, fieldSql, opSql, rowOf } from './sql.js';
 
 /**
  * @typedef {import('./schema-cache.js').Table} Table
@@ -323,7 +323,7 @@ function renderEmbed(params, parent, e) {
   // A computed relationship reads the function's rows for the parent row.
   const target =
     e.rel.kind === 'computed'
-      ? `${q(e.rel.fn.schema)}.${q(e.rel.fn.name)}(${q(parent.alias)}::${q(parent.table.schema)}.${q(parent.table.name)})`
+      ? `${q(e.rel.fn.schema)}.${q(e.rel.fn.name)}(${rowOf(parent.alias, parent.table)})`
       : `${q(child.table.schema)}.${q(child.table.name)}`;
   if (e.rel.junction) {
     const j = e.rel.junction;

@@ -4,6 +4,7 @@
 // `!hint` picks by constraint name, column name or junction table name.
 import { PgrstError } from './errors.js';
 import { qualifiedKey } from './schema-cache.js';
+import { closest } from './fuzzy.js';
 
 /**
  * @typedef {import('./schema-cache.js').Table} Table
@@ -140,7 +141,7 @@ export function findRelationship(cache, source, name, hint) {
       'PGRST200',
       `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`,
       `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
-      null,
+      relatedHint(cache, source, name),
     );
   }
   throw new PgrstError(
@@ -150,6 +151,22 @@ export function findRelationship(cache, source, name, hint) {
     /** @type {any} */ (found.map(describe)),
     `Try changing '${name}' to one of the following: ${found.map((r) => `'${name}!${r.junction ? r.junction.table.name : r.fk.name}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
   );
+}
+
+/**
+ * "Perhaps you meant 'x' instead of 'y'.": the closest name among the tables related to the source.
+ * @param {import('./schema-cache.js').SchemaCache} cache @param {Table} source @param {string} name
+ */
+function relatedHint(cache, source, name) {
+  const related = cache.fks.flatMap((fk) =>
+    fk.schema === source.schema && fk.table === source.name
+      ? [fk.refTable]
+      : fk.refSchema === source.schema && fk.refTable === source.name
+        ? [fk.table]
+        : [],
+  );
+  const near = closest(name, related);
+  return near ? `Perhaps you meant '${near}' instead of '${name}'.` : null;
 }
 
 /**

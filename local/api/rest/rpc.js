@@ -11,6 +11,7 @@ import { readBody } from './body.js';
 import { inTransaction } from './tx.js';
 import { qualifiedKey } from './schema-cache.js';
 import { txOutcome } from './settings.js';
+import { closest } from './fuzzy.js';
 import { parseNonNegInt } from './parse.js';
 
 const RESERVED = new Set([
@@ -45,6 +46,15 @@ function choose(candidates, names, objectBody) {
   if (objectBody)
     return candidates.filter((f) => f.args.length === 1 && !f.args[0]?.name && isJsonType(f.args[0]?.type ?? ''));
   return [];
+}
+
+/** A function of the schema named like `name`, as a hint. @param {import('./schema-cache.js').SchemaCache} cache @param {string} schema @param {string} name */
+function nearFunction(cache, schema, name) {
+  const names = [...cache.funcs.keys()]
+    .filter((k) => k.startsWith(`${schema}.`))
+    .map((k) => k.slice(schema.length + 1));
+  const near = closest(name, names);
+  return near ? `Perhaps you meant to call the function ${schema}.${near}` : null;
 }
 
 /** @param {any} rc @param {string} fnName */
@@ -131,7 +141,9 @@ export async function handleRpc(rc, fnName) {
       rawType
         ? `Searched for the function ${schema}.${fnName} with a single unnamed ${rawType} parameter, but no matches were found in the schema cache.`
         : `Searched for the function ${schema}.${fnName} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-      candidates.length ? `Perhaps you meant to call the function ${signature(candidates[0])}` : null,
+      candidates.length
+        ? `Perhaps you meant to call the function ${signature(candidates[0])}`
+        : nearFunction(cache, schema, fnName),
     );
   }
   if (matches.length > 1) {
