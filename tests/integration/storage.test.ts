@@ -240,6 +240,16 @@ describe('signed and public URLs', () => {
     const forged = await fetch(`${STORAGE()}/object/sign/stfx-private/${p}?token=${token.slice(0, -4)}AAAA`);
     expect(forged.status).toBe(400);
 
+    const part = await fetch(s.data!.signedUrl, { headers: { Range: 'bytes=7-13' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 7-13/14');
+    expect(await part.text()).toBe('content');
+    const tail = await fetch(s.data!.signedUrl, { headers: { Range: 'bytes=-7' } });
+    expect(await tail.text()).toBe('content');
+    const beyond = await fetch(s.data!.signedUrl, { headers: { Range: 'bytes=99-' } });
+    expect(beyond.status).toBe(400);
+    expect(await beyond.json()).toMatchObject({ code: 'InvalidRange', message: 'invalid range provided' });
+
     const bobs = await bob.client.storage.from('stfx-private').createSignedUrl(p, 60);
     expect(bobs.error).toMatchObject({ statusCode: '404' });
     const many = await bucket.createSignedUrls([p, own(alice, 'missing.txt')], 60);

@@ -39,6 +39,7 @@ export const ERR = {
     new StorageError(400, 'MissingParameter', `Missing Required Parameter ${p}`),
   invalidRequest: (/** @type {string} */ message) => new StorageError(400, 'InvalidRequest', message),
   noContent: () => new StorageError(400, 'InvalidRequest', 'No content provided'),
+  invalidRange: () => new StorageError(400, 'InvalidRange', 'invalid range provided', 'invalid_range'),
   notFoundRoute: (/** @type {string} */ method, /** @type {string} */ url) =>
     new StorageError(404, 'not_found', `Route ${method}:${url} not found`, 'Not Found'),
 };

@@ -345,7 +345,24 @@ export async function create(ctx) {
       res.writeHead(304, { ETag: md.eTag });
       return void res.end();
     }
-    res.writeHead(200, headers);
+    // `Range: bytes=a-b` / `a-` / `-n` (one range): 206 with that slice, as media players ask for.
+    const range = typeof req.headers.range === 'string' ? req.headers.range.trim() : '';
+    if (range) {
+      const m = /^bytes=(\d*)-(\d*)$/.exec(range);
+      if (!m || (m[1] === '' && m[2] === '')) throw ERR.invalidRange();
+      const size = data.length;
+      const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+      const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+      if (start > end || start >= size) throw ERR.invalidRange();
+      res.writeHead(206, {
+        ...headers,
+        'Content-Length': end - start + 1,
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+        'Accept-Ranges': 'bytes',
+      });
+      return void res.end(req.method === 'HEAD' ? undefined : data.subarray(start, end + 1));
+    }
+    res.writeHead(200, { ...headers, 'Accept-Ranges': 'bytes' });
     res.end(req.method === 'HEAD' ? undefined : data);
   }
 
