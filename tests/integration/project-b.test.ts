@@ -160,6 +160,31 @@ describe('a second project on the local stack', () => {
     await svc.from('authors').delete().eq('last_name', 'Banks');
   });
 
+  it("applies the project's config.toml: [api] max_rows, [storage] file_size_limit and [storage.buckets.*]", async () => {
+    const rows = await anon.from('readings').select('id');
+    expect(rows.data).toHaveLength(100);
+    const svc = createClient(API, config.serviceRoleKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: ws as never },
+    });
+    const bucket = await svc.storage.getBucket('thumbnails');
+    expect(bucket.data).toMatchObject({ public: true, file_size_limit: 64 * 1024, allowed_mime_types: ['image/png'] });
+    const small = await svc.storage
+      .from('thumbnails')
+      .upload('t.png', new Uint8Array(10), { contentType: 'image/png' });
+    expect(small.error).toBeNull();
+    const publicRes = await fetch(svc.storage.from('thumbnails').getPublicUrl('t.png').data.publicUrl);
+    expect(publicRes.status).toBe(200);
+    const big = await svc.storage
+      .from('thumbnails')
+      .upload('big.png', new Uint8Array(65 * 1024), { contentType: 'image/png' });
+    expect(big.error).toMatchObject({ statusCode: '413' });
+    const overGlobal = await svc.storage
+      .from('covers')
+      .upload('x/huge.png', new Uint8Array(1024 * 1024 + 1), { contentType: 'image/png' });
+    expect(overGlobal.error).toMatchObject({ statusCode: '413' });
+  });
+
   it('prunes broadcast messages older than Realtime keeps them when the stack starts', async () => {
     const db = new pg.Client({ connectionString: urls(config).DB_URL });
     await db.connect();

@@ -12,9 +12,10 @@ import path from 'node:path';
 import { randomUUID, createHash } from 'node:crypto';
 import { readBody } from '../http.js';
 import { ERR, StorageError, fromDbError } from './errors.js';
+import { readStorageConfig } from './config.js';
 
-/** Largest object accepted when a bucket sets no limit (config.toml [storage] file_size_limit = "50MiB"). */
-export const GLOBAL_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
+/** Largest object accepted when config.toml's [storage] file_size_limit does not say (the CLI's "50MiB"). */
+export const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
 /** Signed URL lifetime when the request gives none (seconds). */
 const DEFAULT_SIGN_EXPIRES_S = 60;
 /** Lifetime of a signed upload URL (Storage: 2 hours). */
@@ -34,6 +35,17 @@ const BUCKET_COLUMNS =
 export async function create(ctx) {
   const root = path.join(ctx.config.dataDir, 'storage');
   fs.mkdirSync(root, { recursive: true });
+  const settings = readStorageConfig(ctx.config.migrationsDir);
+  const GLOBAL_FILE_SIZE_LIMIT = settings.fileSizeLimit ?? DEFAULT_FILE_SIZE_LIMIT;
+  // [storage.buckets.<name>] of config.toml: created or brought up to date, as the CLI does.
+  for (const [id, b] of settings.buckets) {
+    await ctx.adminPool.query(
+      `insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values ($1, $1, $2, $3, $4)
+       on conflict (id) do update set public = excluded.public, file_size_limit = excluded.file_size_limit,
+         allowed_mime_types = excluded.allowed_mime_types, updated_at = now()`,
+      [id, b.public, b.fileSizeLimit, b.allowedMimeTypes],
+    );
+  }
 
   /** Resolves the caller from `Authorization: Bearer` or `apikey`, as Storage does. @param {import('node:http').IncomingMessage} req @returns {Promise<Auth>} */
   async function authenticate(req) {
