@@ -33,6 +33,10 @@ const TEST_ENV = {
   MAIL_PORT: port(55324),
   APP_PORT: port(55173),
   LOCAL_CLUSTER_TEST_PORT: port(55398),
+  // tests/integration/project-b.test.ts starts a second stack (another project's migrations) here.
+  PROJECT_B_API_PORT: port(55380),
+  PROJECT_B_DB_PORT: port(55381),
+  PROJECT_B_MAIL_PORT: port(55382),
   STACK_DATA_DIR: path.join(ROOT, '.local', 'test'),
 };
 

@@ -9,7 +9,7 @@
 // streaming replication protocol, which node-postgres does not speak.
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { matchFilter } from './filters.js';
+import { matchFilters } from './filters.js';
 import { RlsChecker } from './rls.js';
 
 const POLL_MS = 10;
@@ -37,7 +37,8 @@ const GET_CHANGES = `select data from pg_logical_slot_get_changes($1, null, $2,
   'filter-msg-prefixes', '${FLUSH_PREFIX}')`;
 
 /**
- * @typedef {{ id: number, event: string, schema: string, table?: string, filterText?: string, filter: import('./filters.js').Filter|null }} PgBinding
+ * @typedef {{ id: number, event: string, schema: string, table?: string, filterText?: string, filters: import('./filters.js').Filter[],
+ *   select: string[] | null }} PgBinding
  * @typedef {{ pgBindings: PgBinding[], claims: Record<string, any>, pushChange(payload: unknown): void }} ChangeListener
  * @typedef {{ name: string, type: string, typeoid?: number, value: unknown }} WalColumn
  */
@@ -250,7 +251,7 @@ export class ChangeFeed {
         if (b.schema !== '*' && b.schema !== c.schema) continue;
         if (b.table && b.table !== '*' && b.table !== c.table) continue;
         if (b.event !== '*' && b.event !== type) continue;
-        if (b.filter && !matchFilter(b.filter, filterRow, types[b.filter.column])) continue;
+        if (b.filters.length && !matchFilters(b.filters, filterRow, types)) continue;
         ids.push(b.id);
       }
       if (ids.length === 0) continue;
@@ -308,7 +309,37 @@ export class ChangeFeed {
             .filter((col) => allowed.has(col.name))
             .map((col) => ({ name: col.name, type: col.type }));
         data.errors = errors.length ? errors : null;
-        for (const [l, ids] of g.items) out.push([l, { ids, data }]);
+        for (const [l, ids] of g.items) {
+          // Bindings with a column selection get only those columns (and the primary key).
+          /** @type {Map<string, number[]>} */
+          const bySelection = new Map();
+          for (const id of ids) {
+            const sel = l.pgBindings.find((b) => b.id === id)?.select ?? null;
+            const k = sel === null ? '' : JSON.stringify([...new Set([...pkNames, ...sel])].sort());
+            bySelection.set(k, [...(bySelection.get(k) ?? []), id]);
+          }
+          for (const [k, sids] of bySelection) {
+            if (k === '') {
+              out.push([l, { ids: sids, data }]);
+              continue;
+            }
+            const keep = new Set(/** @type {string[]} */ (JSON.parse(k)));
+            const only = (/** @type {Record<string, unknown> | undefined} */ row) =>
+              row && Object.fromEntries(Object.entries(row).filter(([c]) => keep.has(c)));
+            out.push([
+              l,
+              {
+                ids: sids,
+                data: {
+                  ...data,
+                  columns: data.columns.filter((c) => keep.has(c.name)),
+                  record: only(data.record),
+                  old_record: only(data.old_record),
+                },
+              },
+            ]);
+          }
+        }
       }),
     );
     return out;

@@ -4,8 +4,14 @@
 // sent right after phx_join waits for the join's authorisation instead of racing it.
 import crypto from 'node:crypto';
 import { verifyToken, readPolicies, canWrite } from './authz.js';
-import { parseFilter } from './filters.js';
-import { userBroadcastSize } from './protocol.js';
+import { parseFilters } from './filters.js';
+import { encodeUserBroadcast, userBroadcastSize } from './protocol.js';
+import { storedBroadcast } from './sql-send.js';
+
+/** How long a channel waits for the database broadcast connection before reporting an error. */
+const REPLICATION_READY_TIMEOUT_MS = 5_000;
+/** Most messages a replay sends (Realtime's limit). */
+const REPLAY_MAX = 25;
 
 /** Longest delay setTimeout accepts; later expiries need no timer during a run. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -153,11 +159,54 @@ export class Channel {
     if (error || feedError) {
       this.system(
         'error',
-        `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${error ?? feedError}`,
+        error ??
+          `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${feedError}`,
         'postgres_changes',
       );
     } else if (this.pgBindings.length > 0) {
       this.system('ok', 'Subscribed to PostgreSQL', 'postgres_changes');
+    }
+    if (broadcast.replication_ready === true) void this.announceReplicationReady();
+    if (this.isPrivate && this.policies.broadcastRead && isObject(broadcast.replay))
+      await this.replay(broadcast.replay);
+  }
+
+  /**
+   * `config.broadcast.replication_ready`: tells the client (system message) once the database
+   * connection that carries realtime.send / broadcast_changes messages is listening.
+   */
+  async announceReplicationReady() {
+    const sqlSend = this.rt.sqlSend;
+    const ready = await Promise.race([
+      (sqlSend?.ready ?? Promise.resolve()).then(() => sqlSend?.connected() ?? false),
+      new Promise((r) => setTimeout(() => r(false), REPLICATION_READY_TIMEOUT_MS).unref()),
+    ]);
+    if (this.closed) return;
+    if (ready) this.system('ok', 'Replication connection established');
+    else this.system('error', 'Replication connection is not ready');
+  }
+
+  /**
+   * `config.broadcast.replay: { since, limit }` on a private channel: the topic's broadcasts
+   * stored in realtime.messages since `since` (ms epoch), oldest first, at most REPLAY_MAX,
+   * each with `meta.replayed: true`, before any live message.
+   * @param {Record<string, any>} opts
+   */
+  async replay(opts) {
+    const since = Number(opts.since);
+    if (!Number.isFinite(since) || since < 0) return;
+    const limit = Math.min(Math.max(1, Number.isInteger(opts.limit) ? opts.limit : REPLAY_MAX), REPLAY_MAX);
+    const r = await this.rt.ctx.adminPool.query(
+      `select id, event, payload, binary_payload from realtime.messages
+       where topic = $1 and extension = 'broadcast' and private is true
+         and inserted_at >= to_timestamp($2::double precision / 1000)::timestamp
+       order by inserted_at asc, id limit $3`,
+      [this.subTopic, since, limit],
+    );
+    for (const m of r.rows) {
+      if (this.closed) return;
+      const frame = encodeUserBroadcast(this.conn.vsn, this.topic, storedBroadcast(m, { replayed: true }));
+      if (frame !== null) this.conn.sendRaw(frame);
     }
   }
 
@@ -178,31 +227,62 @@ export class Channel {
         schema: typeof b.schema === 'string' ? b.schema : '',
         table: typeof b.table === 'string' ? b.table : undefined,
         filterText: typeof b.filter === 'string' ? b.filter : undefined,
-        /** @type {import('./filters.js').Filter|null} */ filter: null,
+        /** @type {import('./filters.js').Filter[]} */ filters: [],
+        /** @type {string[] | null} */ select: null,
       };
       bindings.push(binding);
       if (error) continue;
       const desc = `[event: ${b.event}, schema: ${b.schema}, table: ${b.table ?? '*'}, filters: ${b.filter ?? '[]'}]`;
+      const unable = (/** @type {string} */ why) =>
+        `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: ${desc} (${why})`;
       if (!PG_EVENTS.has(binding.event) || binding.schema === '') {
-        error = `${desc} (event must be one of *, INSERT, UPDATE, DELETE and schema is required)`;
+        error = unable('event must be one of *, INSERT, UPDATE, DELETE and schema is required');
         continue;
+      }
+      // Realtime's own parse errors are the whole system message ("Error parsing `filter` params: …").
+      if (b.select !== undefined) {
+        if (!Array.isArray(b.select)) {
+          error =
+            'Error parsing `select` params: expected a list of column name strings, e.g. select: ["col1", "col2"]';
+          continue;
+        }
+        if (!binding.table || binding.table === '*' || binding.schema === '*') {
+          error =
+            'Column selection is not supported for wildcard subscriptions. Provide an explicit schema and table name.';
+          continue;
+        }
+        binding.select = b.select.filter((/** @type {unknown} */ c) => typeof c === 'string');
       }
       try {
-        binding.filter = parseFilter(b.filter);
+        binding.filters = parseFilters(b.filter);
       } catch (e) {
-        error = `${desc} (${/** @type {Error} */ (e).message})`;
+        error = /** @type {Error} */ (e).message;
         continue;
       }
-      if (binding.filter && (!binding.table || binding.table === '*')) {
-        error = `${desc} (a filter needs a table)`;
+      if (binding.filters.length && (!binding.table || binding.table === '*')) {
+        error = unable('a filter needs a table');
         continue;
       }
       if (binding.table && binding.table !== '*' && binding.schema !== '*') {
         const r = await this.rt.ctx.adminPool.query(
-          'select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2',
+          `select a.attname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+           where n.nspname = $1 and c.relname = $2`,
           [binding.schema, binding.table],
         );
-        if (r.rowCount === 0) error = `${desc} (relation ${binding.schema}.${binding.table} does not exist)`;
+        if (r.rowCount === 0) {
+          error = unable(`relation ${binding.schema}.${binding.table} does not exist`);
+          continue;
+        }
+        const columns = new Set(r.rows.map((x) => x.attname));
+        // As realtime.subscription's check trigger refuses them when the subscription is stored.
+        const bad =
+          binding.filters.find((f) => !columns.has(f.column))?.column ??
+          (binding.select ?? []).find((c) => !columns.has(c));
+        if (bad !== undefined) {
+          const which = binding.filters.some((f) => f.column === bad) ? 'filter' : 'select';
+          error = `Unable to subscribe to changes with given parameters. An exception happened so please check your connect parameters: ${desc}. Exception: ERROR P0001 (raise_exception) invalid column for ${which} ${bad}`;
+        }
       }
     }
     return { bindings, error };

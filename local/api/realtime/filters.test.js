@@ -1,42 +1,86 @@
-// postgres_changes filter grammar and matching against wal2json values.
+// postgres_changes filter grammar (as current Supabase Realtime parses it) and matching
+// against wal2json values.
 import { describe, expect, it } from 'vitest';
-import { matchFilter, parseFilter } from './filters.js';
+import { matchFilters, parseFilters } from './filters.js';
 
-describe('parseFilter', () => {
-  it('parses every supported operator and quoted in-lists', () => {
-    expect(parseFilter('id=eq.5')).toEqual({ column: 'id', op: 'eq', value: '5' });
-    expect(parseFilter('name=in.(a,"b,c", d)')?.values).toEqual(['a', 'b,c', 'd']);
-    expect(parseFilter(undefined)).toBeNull();
+describe('parseFilters', () => {
+  it('parses every operator, not., several filters joined by commas and quoted values', () => {
+    expect(parseFilters('id=eq.5')).toEqual([{ column: 'id', op: 'eq', value: '5', negate: false }]);
+    expect(parseFilters('id=gt.0,id=lt.100').map((f) => [f.op, f.value])).toEqual([
+      ['gt', '0'],
+      ['lt', '100'],
+    ]);
+    expect(parseFilters('subject=not.like.hey%')).toEqual([
+      { column: 'subject', op: 'like', value: 'hey%', negate: true },
+    ]);
+    expect(parseFilters('name=eq."a, \\"b\\""')[0]?.value).toBe('a, "b"');
+    expect(parseFilters('name=in.(a,"b,c", d),qty=gte.2').map((f) => f.values ?? f.value)).toEqual([
+      ['a', 'b,c', 'd'],
+      '2',
+    ]);
+    for (const op of ['ilike', 'is', 'match', 'imatch', 'isdistinct'])
+      expect(parseFilters(`c=${op}.x`)[0]?.op).toBe(op);
+    expect(parseFilters(undefined)).toEqual([]);
+    expect(parseFilters('   ')).toEqual([]);
   });
 
-  it('rejects unknown operators and malformed filters', () => {
-    for (const f of ['id=like.5', 'id', 'id=in.1,2', 'eq.5', 42]) expect(() => parseFilter(f)).toThrow();
+  it("rejects what Realtime rejects, with Realtime's messages", () => {
+    const msg = (/** @type {unknown} */ f) => {
+      try {
+        parseFilters(f);
+      } catch (e) {
+        return /** @type {Error} */ (e).message;
+      }
+      return null;
+    };
+    expect(msg('subject=foo.hey')).toBe('Error parsing `filter` params: ["foo", "hey"]');
+    expect(msg('undefined')).toBe('Error parsing `filter` params: ["undefined"]');
+    expect(msg('id=in.1,2')).toBe('Error parsing `filter` params: `in` filter value must be wrapped by parentheses');
+    expect(msg('id=eq.1,,id=eq.2')).toBe(
+      'Error parsing `filter` params: filter must not contain empty segments (check for extra commas)',
+    );
   });
 });
 
-describe('matchFilter', () => {
-  const row = { id: 10, name: 'b', done: true, note: null };
-  const m = (/** @type {string} */ f, /** @type {string} */ type) => matchFilter(parseFilter(f), row, type);
+describe('matchFilters', () => {
+  const row = { id: 10, name: 'Bob', done: true, note: null };
+  const types = { id: 'int8', name: 'text', done: 'bool', note: 'text' };
+  const m = (/** @type {string} */ f, t = types) => matchFilters(parseFilters(f), row, t);
 
-  it('compares numbers numerically and text as text', () => {
-    expect([
-      m('id=eq.10', 'int8'),
-      m('id=gt.9', 'int8'),
-      m('id=lt.9', 'int8'),
-      m('id=gte.10', 'int8'),
-      m('id=lte.2', 'int8'),
-    ]).toEqual([true, true, false, true, false]);
-    // As text, "10" < "9"; as a number it is not.
-    expect(m('id=lt.9', 'text')).toBe(true);
-    expect([m('name=neq.a', 'text'), m('name=in.(a,b)', 'text'), m('done=eq.true', 'bool')]).toEqual([
+  it('compares numbers numerically and text as text, every filter having to hold', () => {
+    expect([m('id=eq.10'), m('id=gt.9'), m('id=lt.9'), m('id=gte.10'), m('id=lte.2')]).toEqual([
       true,
       true,
+      false,
+      true,
+      false,
+    ]);
+    expect(m('id=lt.9', { ...types, id: 'text' })).toBe(true);
+    expect([m('id=gte.5,id=lte.10'), m('id=gte.5,id=lte.9'), m('id=gt.1,name=eq.Bob')]).toEqual([true, false, true]);
+  });
+
+  it('supports like/ilike patterns, regex match, is, isdistinct and negation', () => {
+    expect([m('name=like.B%'), m('name=like.b%'), m('name=ilike.b_b'), m('name=not.like.B%')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect([m('name=match.^B.b$'), m('name=imatch.^bob$')]).toEqual([true, true]);
+    expect([m('note=is.null'), m('name=is.null'), m('note=not.is.null'), m('done=is.true')]).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+    expect([m('note=isdistinct.x'), m('name=isdistinct.Bob'), m('name=not.isdistinct.Bob')]).toEqual([
+      true,
+      false,
       true,
     ]);
   });
 
-  it('never matches NULL or a column the row lacks', () => {
-    expect(m('note=neq.x', 'text')).toBe(false);
-    expect(m('missing=eq.1', 'int4')).toBe(false);
+  it('never matches NULL in a comparison, negated or not, nor a column the row lacks', () => {
+    expect([m('note=neq.x'), m('note=not.eq.x'), m('missing=eq.1')]).toEqual([false, false, false]);
   });
 });

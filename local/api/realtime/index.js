@@ -29,7 +29,16 @@ const MAX_FRAME_BYTES = 8 * 1024 * 1024;
  * @property {Set<Connection>} connections
  * @property {number} maxPayloadBytes
  * @property {() => number} nextBindingId
+ * @property {ReturnType<typeof startSqlSendListener>} [sqlSend]  the realtime.send listener (database broadcasts)
  */
+
+/**
+ * How long broadcast messages stay in realtime.messages. Hosted Realtime keeps them in daily
+ * partitions for a few days only (replay reaches back at most that far); the local server
+ * deletes older rows at start and every PRUNE_EVERY_MS, so the table does not grow forever.
+ */
+export const MESSAGE_RETENTION = '3 days';
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /** @param {import('../server.js').ApiContext} ctx */
 export async function create(ctx) {
@@ -47,6 +56,14 @@ export async function create(ctx) {
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const sqlSend = startSqlSendListener(rt);
+  rt.sqlSend = sqlSend;
+  const prune = () =>
+    ctx.adminPool
+      .query(`delete from realtime.messages where inserted_at < now() - $1::interval`, [MESSAGE_RETENTION])
+      .catch((e) => ctx.log(`realtime: pruning realtime.messages failed: ${e.message}`));
+  void prune();
+  const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruner.unref();
   const idle = setInterval(() => {
     const cutoff = Date.now() - IDLE_TIMEOUT_MS;
     for (const c of rt.connections) if (c.lastSeen < cutoff) c.ws.close(1000, 'heartbeat timeout');
@@ -67,6 +84,7 @@ export async function create(ctx) {
     },
     async close() {
       clearInterval(idle);
+      clearInterval(pruner);
       for (const c of rt.connections) c.ws.terminate();
       rt.connections.clear();
       await new Promise((r) => wss.close(() => r(undefined)));

@@ -5,8 +5,21 @@
 import pg from 'pg';
 
 /**
+ * A row of realtime.messages as the broadcast it carries (binary from realtime.send_binary).
+ * @param {{ id?: string, event: string | null, payload: unknown, binary_payload?: Buffer | null }} m
+ * @param {Record<string, unknown>} [extraMeta]
+ * @returns {import('./protocol.js').UserBroadcast}
+ */
+export function storedBroadcast(m, extraMeta = {}) {
+  const meta = { id: m.id, ...extraMeta };
+  if (m.binary_payload) return { event: m.event ?? '', value: null, binary: m.binary_payload, meta };
+  const value = m.payload ?? {};
+  return { event: m.event ?? '', value, json: Buffer.from(JSON.stringify(value)), meta };
+}
+
+/**
  * @param {import('./index.js').Realtime} rt
- * @returns {{ close(): Promise<void> }}
+ * @returns {{ ready: Promise<void>, connected(): boolean, close(): Promise<void> }}
  */
 export function startSqlSendListener(rt) {
   const { ctx } = rt;
@@ -18,17 +31,13 @@ export function startSqlSendListener(rt) {
 
   /** @param {string} id */
   async function deliver(id) {
-    const r = await ctx.adminPool.query('select topic, event, payload, private from realtime.messages where id = $1', [
-      id,
-    ]);
+    const r = await ctx.adminPool.query(
+      'select topic, event, payload, binary_payload, private from realtime.messages where id = $1',
+      [id],
+    );
     const m = r.rows[0];
     if (!m) return;
-    const value = m.payload ?? {};
-    rt.hub.broadcast(
-      `realtime:${m.topic}`,
-      { event: m.event ?? '', value, json: Buffer.from(JSON.stringify(value)), meta: { id } },
-      { isPrivate: m.private === true },
-    );
+    rt.hub.broadcast(`realtime:${m.topic}`, storedBroadcast({ ...m, id }), { isPrivate: m.private === true });
   }
 
   async function connect() {
@@ -71,6 +80,7 @@ export function startSqlSendListener(rt) {
 
   return {
     ready,
+    connected: () => client !== null,
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);

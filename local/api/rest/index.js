@@ -4,14 +4,16 @@
 // is one transaction as `authenticator` switched to the JWT's role (tx.js), so grants and
 // RLS decide what it may see or change; the gateway never filters rows itself.
 import { PgrstError } from './errors.js';
-import { authenticate, parseAccept, parsePrefer, schemaFor } from './request.js';
+import { acceptsStrippedNulls, authenticate, parseAccept, parsePlanAccept, parsePrefer, schemaFor } from './request.js';
 import { createSchemaCacheHolder, qualifiedKey } from './schema-cache.js';
+import { readApiToml } from './settings.js';
+import { closest } from './fuzzy.js';
 import { handleTable } from './table.js';
 import { handleRpc } from './rpc.js';
 
 /** @param {import('../server.js').ApiContext} ctx */
 export async function create(ctx) {
-  const holder = await createSchemaCacheHolder(ctx.adminPool, ctx.log);
+  const holder = await createSchemaCacheHolder(ctx.adminPool, ctx.log, () => readApiToml(ctx.config.migrationsDir));
 
   /**
    * @param {import('node:http').IncomingMessage} req
@@ -46,16 +48,20 @@ export async function create(ctx) {
       // PostgREST serves the OpenAPI description here; this gateway does not.
       throw new PgrstError(404, 'PGRST125', 'Invalid path specified in request URL');
     }
-    const schema = schemaFor(req);
-    const accept = parseAccept(req);
-    const prefer = parsePrefer(req);
     const cache = holder.current;
+    const schema = schemaFor(req, cache.settings.schemas);
+    // `.explain()`: only when db-plan-enabled (pgrst.db_plan_enabled), else the media type is unknown (406).
+    const plan = cache.settings.planEnabled ? parsePlanAccept(req) : null;
+    const accept = plan ? 'json' : parseAccept(req);
+    const prefer = parsePrefer(req);
     const rc = {
       req,
       res,
       url,
       prefer,
       accept,
+      stripNulls: acceptsStrippedNulls(req),
+      plan,
       cache,
       schema,
       pool: ctx.apiPool,
@@ -67,6 +73,7 @@ export async function create(ctx) {
         claims: auth.claims,
         authed: auth.authed,
         roleSettings: cache.roleSettings,
+        searchPath: [schema, ...cache.settings.extraSearchPath.filter((s) => s !== schema)],
       },
     };
     if (segments[0] === 'rpc' && segments.length === 2) return handleRpc(rc, /** @type {string} */ (segments[1]));
@@ -74,7 +81,17 @@ export async function create(ctx) {
     const name = /** @type {string} */ (segments[0]);
     const table = cache.tables.get(qualifiedKey(schema, name));
     if (!table) {
-      throw new PgrstError(404, 'PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`);
+      const near = closest(
+        name,
+        [...cache.tables.values()].filter((t) => t.schema === schema).map((t) => t.name),
+      );
+      throw new PgrstError(
+        404,
+        'PGRST205',
+        `Could not find the table '${schema}.${name}' in the schema cache`,
+        null,
+        near ? `Perhaps you meant the table '${schema}.${near}'` : null,
+      );
     }
     return handleTable(rc, table);
   }

@@ -2,7 +2,7 @@
 // (`or=(…)`), `order=` and the field names they share (quoted identifiers, JSON arrows,
 // casts). Pure functions returning plain trees; any input they cannot read exactly is a
 // PGRST100, never a guess. Resolving names against the schema happens in plan.js.
-import { parseError, PgrstError } from './errors.js';
+import { parseError } from './errors.js';
 
 /**
  * @typedef {{ op: '->' | '->>', key: string, index: boolean }} PathStep
@@ -10,6 +10,7 @@ import { parseError, PgrstError } from './errors.js';
  * @typedef {{ type: 'star' }
  *   | { type: 'col', field: Field, alias: string | null, cast: string | null }
  *   | { type: 'count', alias: string | null }
+ *   | { type: 'agg', fn: string, field: Field | null, alias: string | null, castBefore: string | null, cast: string | null }
  *   | { type: 'embed', name: string, alias: string | null, hint: string | null, join: 'inner' | 'left' | null, spread: boolean, children: SelectItem[] }} SelectItem
  */
 
@@ -187,8 +188,10 @@ function readSelectItem(c, depth) {
       else if (hint === null) hint = h;
       else c.fail('"(" after the hint');
     }
-    if (field.name === 'count' && c.peek(2) === '()') {
-      throw new PgrstError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+    if (field.name === 'count' && c.peek(2) === '()' && hint === null && join === null && !spread) {
+      // `count()`: the number of rows (of the group).
+      c.i += 2;
+      return { type: 'agg', fn: 'count', field: null, alias, castBefore: null, cast: readCast(c) };
     }
     if (!c.eat('(')) c.fail('"("');
     /** @type {SelectItem[]} */
@@ -197,13 +200,23 @@ function readSelectItem(c, depth) {
     return { type: 'embed', name: field.name, alias, hint, join, spread, children };
   }
   if (spread) c.fail('"(" after a spread relationship');
+  let cast = readCast(c);
   if (c.peek() === '.') {
+    // `col.sum()`, `col::int.avg()`, then an optional cast of the result: `col.sum()::text`.
     const m = /^\.(\w+)\(\)/.exec(c.s.slice(c.i));
-    if (m && AGGREGATES.has(m[1] ?? ''))
-      throw new PgrstError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
-    c.fail('"," or end of input');
+    if (!m || !AGGREGATES.has(m[1] ?? '')) c.fail('"," or end of input');
+    c.i += /** @type {RegExpExecArray} */ (m)[0].length;
+    const castBefore = cast;
+    cast = readCast(c);
+    return {
+      type: 'agg',
+      fn: /** @type {string} */ (/** @type {RegExpExecArray} */ (m)[1]),
+      field,
+      alias,
+      castBefore,
+      cast,
+    };
   }
-  const cast = readCast(c);
   if (field.name === 'count' && field.path.length === 0 && !cast && depth > 0) return { type: 'count', alias };
   return { type: 'col', field, alias, cast };
 }

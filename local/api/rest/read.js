@@ -13,17 +13,18 @@ import {
   splitEmbedPath,
 } from './parse.js';
 import { findRelationship, joinCondition } from './relationships.js';
-import { q, fieldSql, opSql } from './sql.js';
+import { q, fieldSql, opSql, rowOf } from './sql.js';
 
 /**
  * @typedef {import('./schema-cache.js').Table} Table
  * @typedef {import('./parse.js').Field} Field
- * @typedef {{ kind: 'col', field: Field, cast: string | null, key: string } | { kind: 'count', key: string } | { kind: 'embed', embed: Embed }} Item
+ * @typedef {{ kind: 'col', field: Field, cast: string | null, key: string } | { kind: 'count', key: string } | { kind: 'embed', embed: Embed }
+ *   | { kind: 'agg', fn: string, field: Field | null, castBefore: string | null, cast: string | null, key: string }} Item
  * @typedef {{ rel: import('./relationships.js').Relationship, node: Node, key: string, name: string, join: 'inner' | 'left' | null,
- *   spread: boolean, lateral: string, orderCols: Field[], nullFilter: boolean | null }} Embed
+ *   spread: boolean, lateral: string, orderCols: Field[], nullFilter: boolean | null, empty: boolean }} Embed
  * @typedef {{ table: Table, alias: string, items: Item[], embeds: Embed[], where: import('./parse.js').Condition[],
  *   order: { field: Field, embed: Embed | null, dir: string | null, nulls: string | null, orderIndex: number }[],
- *   limit: number | null, offset: number, isCount: boolean }} Node
+ *   limit: number | null, offset: number, isCount: boolean, hasAggregates: boolean }} Node
  */
 
 /** Reserved words of embed-scoped parameters: `rel.order`, `rel.limit` … */
@@ -51,11 +52,26 @@ export function buildTree(cache, table, selectText) {
       limit: null,
       offset: 0,
       isCount: false,
+      hasAggregates: false,
     };
     for (const it of items) {
       if (it.type === 'star') {
         for (const c of t.columnList)
           node.items.push({ kind: 'col', field: { name: c, path: [] }, cast: null, key: c });
+      } else if (it.type === 'agg') {
+        // PostgREST refuses aggregates unless db-aggregates-enabled (pgrst.db_aggregates_enabled).
+        if (!cache.settings?.aggregatesEnabled)
+          throw new PgrstError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+        if (it.field && !t.columns.has(it.field.name)) throw unknownColumn(t.name, it.field.name);
+        node.items.push({
+          kind: 'agg',
+          fn: it.fn,
+          field: it.field,
+          castBefore: it.castBefore,
+          cast: it.cast,
+          key: it.alias ?? it.fn,
+        });
+        node.hasAggregates = true;
       } else if (it.type === 'count' && !t.columns.has('count')) {
         node.items.push({ kind: 'count', key: it.alias ?? 'count' });
         node.isCount = true;
@@ -67,29 +83,29 @@ export function buildTree(cache, table, selectText) {
         node.items.push({ kind: 'col', field, cast: it.type === 'col' ? it.cast : null, key });
       } else {
         const rel = findRelationship(cache, t, it.name, it.hint);
-        if (it.spread && !rel.toOne) {
-          throw new PgrstError(
-            400,
-            'PGRST119',
-            `A spread operation on '${it.name}' is not possible`,
-            `'${t.name}' and '${it.name}' do not form a many-to-one or one-to-one relationship`,
-          );
+        // `rel()`: an empty embed filters (with !inner or rel=not.is.null) but outputs nothing.
+        const empty = it.children.length === 0;
+        const key = it.alias ?? it.name;
+        if (!empty && !it.spread && node.embeds.some((e) => !e.empty && !e.spread && e.key === key)) {
+          // PostgREST joins each embed under its alias, so Postgres refuses the second one.
+          throw new PgrstError(400, '42712', `table name "${t.name}_${key}_1" specified more than once`);
         }
-        const child = build(rel.target, it.children.length ? it.children : [{ type: 'star' }]);
+        const child = build(rel.target, it.children);
         /** @type {Embed} */
         const embed = {
           rel,
           node: child,
-          key: it.alias ?? it.name,
+          key,
           name: it.name,
           join: it.join,
           spread: it.spread,
           lateral: `${child.alias}_l`,
           orderCols: [],
           nullFilter: null,
+          empty,
         };
         node.embeds.push(embed);
-        node.items.push({ kind: 'embed', embed });
+        if (!empty) node.items.push({ kind: 'embed', embed });
       }
     }
     return node;
@@ -220,7 +236,12 @@ export function condSql(params, node, cond) {
     return cond.negate ? `not (${inner})` : `(${inner})`;
   }
   const col = /** @type {import('./schema-cache.js').Column} */ (node.table.columns.get(cond.field.name));
-  return opSql(params, fieldSql(params, node.alias, cond.field), cond.opv, cond.field.path.length ? 'json' : col.type);
+  return opSql(
+    params,
+    fieldSql(params, node.alias, cond.field, node.table),
+    cond.opv,
+    cond.field.path.length ? 'json' : col.type,
+  );
 }
 
 /**
@@ -232,14 +253,28 @@ export function renderNode(params, node, source, extraWhere = []) {
   const a = node.alias;
   /** @type {string[]} */
   const cols = [];
+  /** @type {string[]} */
+  const groupBy = [];
+  // With aggregates, every other selected expression is a grouping key (json as jsonb, which has equality).
+  const grouped = (/** @type {string} */ expr, /** @type {boolean} */ isJson) => {
+    const e = node.hasAggregates && isJson ? `(${expr})::jsonb` : expr;
+    if (node.hasAggregates) groupBy.push(e);
+    return e;
+  };
   for (const it of node.items) {
     if (it.kind === 'count') cols.push(`count(*) as ${q(it.key)}`);
-    else if (it.kind === 'col') {
-      const expr = fieldSql(params, a, it.field);
-      cols.push(`${it.cast ? `cast(${expr} as ${it.cast})` : expr} as ${q(it.key)}`);
+    else if (it.kind === 'agg') {
+      let arg = it.field ? fieldSql(params, a, it.field, node.table) : '*';
+      if (it.castBefore) arg = `cast(${arg} as ${castType(it.castBefore)})`;
+      const call = `${it.fn}(${arg})`;
+      cols.push(`${it.cast ? `cast(${call} as ${castType(it.cast)})` : call} as ${q(it.key)}`);
+    } else if (it.kind === 'col') {
+      const expr = fieldSql(params, a, it.field, node.table);
+      cols.push(`${grouped(it.cast ? `cast(${expr} as ${castType(it.cast)})` : expr, false)} as ${q(it.key)}`);
     } else if (it.embed.spread) {
-      for (const k of outputKeys(it.embed.node)) cols.push(`${q(it.embed.lateral)}.${q(k)} as ${q(k)}`);
-    } else cols.push(`${q(it.embed.lateral)}.${q('pgrst_body')} as ${q(it.embed.key)}`);
+      for (const k of outputKeys(it.embed.node))
+        cols.push(`${grouped(`${q(it.embed.lateral)}.${q(k)}`, false)} as ${q(k)}`);
+    } else cols.push(`${grouped(`${q(it.embed.lateral)}.${q('pgrst_body')}`, true)} as ${q(it.embed.key)}`);
   }
   let from = `${source} as ${q(a)}`;
   if (node.junction) from += node.junction;
@@ -255,23 +290,41 @@ export function renderNode(params, node, source, extraWhere = []) {
     if (e.nullFilter === false) where.push(`not (${present})`);
   }
   const order = node.order.map((o) => {
-    const expr = o.embed ? `${q(o.embed.lateral)}.${q('pgrst_o' + o.orderIndex)}` : fieldSql(params, a, o.field);
+    const expr = o.embed
+      ? `${q(o.embed.lateral)}.${q('pgrst_o' + o.orderIndex)}`
+      : fieldSql(params, a, o.field, node.table);
     return `${expr}${o.dir ? ' ' + o.dir : ''}${o.nulls ? ' nulls ' + o.nulls : ''}`;
   });
-  return { cols, from, where, order };
+  return { cols, from, where, order, groupBy };
+}
+
+/** A cast target from the request: a type name (letters, digits, spaces, `[]`), quoted if it has capitals. @param {string} t */
+function castType(t) {
+  if (!/^[A-Za-z_][A-Za-z0-9_ ]*(\[\])?$/.test(t)) throw parseError(`Invalid cast type ${t}`);
+  return t;
 }
 
 /** Keys a node contributes to its parent's row (used to lift a spread embed's columns). @param {Node} node @returns {string[]} */
 function outputKeys(node) {
   return node.items.flatMap((it) =>
-    it.kind === 'embed' ? (it.embed.spread ? outputKeys(it.embed.node) : [it.embed.key]) : [it.key],
+    it.kind === 'embed'
+      ? it.embed.spread
+        ? outputKeys(it.embed.node)
+        : it.embed.empty
+          ? []
+          : [it.embed.key]
+      : [it.key],
   );
 }
 
 /** @param {import('./sql.js').Params} params @param {Node} parent @param {Embed} e */
 function renderEmbed(params, parent, e) {
   const child = e.node;
-  const target = `${q(child.table.schema)}.${q(child.table.name)}`;
+  // A computed relationship reads the function's rows for the parent row.
+  const target =
+    e.rel.kind === 'computed'
+      ? `${q(e.rel.fn.schema)}.${q(e.rel.fn.name)}(${rowOf(parent.alias, parent.table)})`
+      : `${q(child.table.schema)}.${q(child.table.name)}`;
   if (e.rel.junction) {
     const j = e.rel.junction;
     const ja = `pgrst_j_${child.alias}`;
@@ -282,17 +335,34 @@ function renderEmbed(params, parent, e) {
   }
   const r = renderNode(params, child, target, [joinCondition(e.rel, parent.alias, child.alias, q)]);
   const whereSql = r.where.length ? ` where ${r.where.join(' and ')}` : '';
+  const groupSql = r.groupBy.length ? ` group by ${r.groupBy.join(', ')}` : '';
   const orderSql = r.order.length ? ` order by ${r.order.join(', ')}` : '';
   const paging = `${child.limit !== null ? ` limit ${params.add(child.limit)}::bigint` : ''}${child.offset ? ` offset ${params.add(child.offset)}::bigint` : ''}`;
-  const orderCols = e.orderCols.map((f, i) => `, ${fieldSql(params, child.alias, f)} as ${q('pgrst_o' + i)}`).join('');
+  const orderCols = e.orderCols
+    .map((f, i) => `, ${fieldSql(params, child.alias, f, child.table)} as ${q('pgrst_o' + i)}`)
+    .join('');
+  if (e.spread && !e.rel.toOne) {
+    // A to-many spread (PostgREST 13): each column becomes the array of the related rows' values.
+    const keys = outputKeys(child);
+    const aggs = keys.map((k) => `coalesce(json_agg(pgrst_r.${q(k)}), '[]') as ${q(k)}`);
+    return `select ${[...aggs, `case when count(*) > 0 then true end as "pgrst_exists"`].join(', ')} from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}) as pgrst_r`;
+  }
   if (e.spread) {
-    return `select ${[...r.cols, 'true as "pgrst_exists"'].join(', ')}${orderCols} from ${r.from}${whereSql}${orderSql}${paging}`;
+    return `select ${[...r.cols, 'true as "pgrst_exists"'].join(', ')}${orderCols} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}`;
   }
   if (e.rel.toOne) {
-    return `select (select row_to_json(pgrst_r) from (select ${r.cols.join(', ')}) as pgrst_r) as "pgrst_body"${orderCols} from ${r.from}${whereSql}${orderSql}${paging}`;
+    return `select (select row_to_json(pgrst_r) from (select ${r.cols.join(', ')}) as pgrst_r) as "pgrst_body"${orderCols} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}`;
   }
-  return `select coalesce(json_agg(pgrst_r), '[]') as "pgrst_body" from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${orderSql}${paging}) as pgrst_r`;
+  return `select coalesce(json_agg(pgrst_r), '[]') as "pgrst_body" from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}) as pgrst_r`;
 }
+
+/**
+ * CSV rows as PostgREST renders them: each row's composite text form without its parentheses
+ * (values with commas, quotes, spaces or parentheses double-quoted, NULL empty, jsonb as its
+ * text), one per line. @param {string} alias the row variable
+ */
+export const CSV_ROWS = (/** @type {string} */ alias) =>
+  `coalesce(string_agg(substring(${alias}::text, 2, length(${alias}::text) - 2), E'\\n'), '')`;
 
 /**
  * The complete read statement: body (JSON array text), page_total and optionally the total.
@@ -302,10 +372,26 @@ function renderEmbed(params, parent, e) {
 export function renderRead(params, root, source, page) {
   const r = renderNode(params, root, source);
   const whereSql = r.where.length ? ` where ${r.where.join(' and ')}` : '';
+  const groupSql = r.groupBy.length ? ` group by ${r.groupBy.join(', ')}` : '';
   const orderSql = r.order.length ? ` order by ${r.order.join(', ')}` : '';
   const paging = `${page.limit !== null ? ` limit ${params.add(page.limit)}::bigint` : ''}${page.offset ? ` offset ${params.add(page.offset)}::bigint` : ''}`;
-  const total = page.count ? `(select count(*) from ${r.from}${whereSql})` : 'null::bigint';
-  return `select coalesce(json_agg(pgrst_t), '[]')::text as body, count(*) as page_total, ${total} as total from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${orderSql}${paging}) as pgrst_t`;
+  const total = !page.count
+    ? 'null::bigint'
+    : root.hasAggregates
+      ? `(select count(*) from (select 1 from ${r.from}${whereSql}${groupSql}) as "pgrst_groups")`
+      : `(select count(*) from ${r.from}${whereSql})`;
+  return `select coalesce(json_agg(pgrst_t), '[]')::text as body, ${CSV_ROWS('pgrst_t')} as csv, count(*) as page_total, ${total} as total from (select ${r.cols.join(', ')} from ${r.from}${whereSql}${groupSql}${orderSql}${paging}) as pgrst_t`;
+}
+
+/**
+ * The rows a read would count, without paging (`select 1 from … where …`), for the planner's
+ * estimate (count=planned/estimated). @param {import('./sql.js').Params} params @param {Node} root @param {string} source
+ */
+export function renderCountSource(params, root, source) {
+  const r = renderNode(params, root, source);
+  const whereSql = r.where.length ? ` where ${r.where.join(' and ')}` : '';
+  const groupSql = r.groupBy.length ? ` group by ${r.groupBy.join(', ')}` : '';
+  return `select 1 from ${r.from}${whereSql}${groupSql}`;
 }
 
 /**
@@ -318,5 +404,6 @@ export function renderReturning(params, root, cte) {
   const r = renderNode(params, root, cte);
   root.where = saveWhere;
   const orderSql = r.order.length ? ` order by ${r.order.join(', ')}` : '';
-  return `select ${r.cols.join(', ')} from ${r.from}${r.where.length ? ` where ${r.where.join(' and ')}` : ''}${orderSql}`;
+  const groupSql = r.groupBy.length ? ` group by ${r.groupBy.join(', ')}` : '';
+  return `select ${r.cols.join(', ')} from ${r.from}${r.where.length ? ` where ${r.where.join(' and ')}` : ''}${groupSql}${orderSql}`;
 }

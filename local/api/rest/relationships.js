@@ -4,12 +4,15 @@
 // `!hint` picks by constraint name, column name or junction table name.
 import { PgrstError } from './errors.js';
 import { qualifiedKey } from './schema-cache.js';
+import { closest } from './fuzzy.js';
 
 /**
  * @typedef {import('./schema-cache.js').Table} Table
  * @typedef {import('./schema-cache.js').ForeignKey} ForeignKey
  * @typedef {{ kind: 'm2o' | 'o2m' | 'o2o' | 'm2m', toOne: boolean, target: Table, fk: ForeignKey,
- *   sourceHoldsFk?: boolean, junction?: { table: Table, sourceFk: ForeignKey, targetFk: ForeignKey } }} Relationship
+ *   sourceHoldsFk?: boolean, junction?: { table: Table, sourceFk: ForeignKey, targetFk: ForeignKey } }} FkRelationship
+ * @typedef {{ kind: 'computed', toOne: boolean, target: Table, fn: import('./schema-cache.js').Func, fk?: undefined, junction?: undefined }} ComputedRelationship
+ * @typedef {FkRelationship | ComputedRelationship} Relationship
  */
 
 const sameSet = (/** @type {string[]} */ a, /** @type {string[]} */ b) =>
@@ -42,8 +45,22 @@ function describe(r) {
  * @returns {Relationship}
  */
 export function findRelationship(cache, source, name, hint) {
+  // A computed relationship (a function taking the source's row and returning rows of a table)
+  // comes first: PostgREST lets it override a detected relationship of the same name.
+  for (const fn of cache.funcs.get(qualifiedKey(source.schema, name)) ?? []) {
+    if (
+      fn.args.length === 1 &&
+      fn.firstArgTable?.schema === source.schema &&
+      fn.firstArgTable.name === source.name &&
+      fn.returnTable
+    ) {
+      const target = cache.tables.get(qualifiedKey(fn.returnTable.schema, fn.returnTable.name));
+      // SETOF … ROWS 1 (or a single row) is to-one, as PostgREST reads it.
+      if (target) return { kind: 'computed', toOne: !fn.returnsSet || fn.rows === 1, target, fn };
+    }
+  }
   const sameSchema = (/** @type {string} */ n) => cache.tables.get(qualifiedKey(source.schema, n));
-  /** @type {Relationship[]} */
+  /** @type {FkRelationship[]} */
   const candidates = [];
   const named = sameSchema(name);
   for (const fk of cache.fks) {
@@ -59,16 +76,17 @@ export function findRelationship(cache, source, name, hint) {
         candidates.push({ kind: oneToOne ? 'o2o' : 'm2o', toOne: true, target, fk, sourceHoldsFk: true });
       }
     }
-    // one-to-many (or one-to-one): the named table references the source.
-    if (
-      named &&
-      fk.refSchema === source.schema &&
-      fk.refTable === source.name &&
-      fk.schema === named.schema &&
-      fk.table === named.name
-    ) {
-      const oneToOne = isUnique(named, fk.columns);
-      candidates.push({ kind: oneToOne ? 'o2o' : 'o2m', toOne: oneToOne, target: named, fk });
+    // one-to-many (or one-to-one): the named table references the source; also reachable by
+    // the constraint name (`first_friend:best_friends_first_user_fkey(*)`).
+    if (fk.refSchema === source.schema && fk.refTable === source.name) {
+      const referencing = cache.tables.get(qualifiedKey(fk.schema, fk.table));
+      const byTable = named && fk.schema === named.schema && fk.table === named.name;
+      const byConstraint = fk.name === name && referencing;
+      // A self-referencing key named by its constraint is already the many-to-one above.
+      if (referencing && (byTable || (byConstraint && !(fk.schema === source.schema && fk.table === source.name)))) {
+        const oneToOne = isUnique(referencing, fk.columns);
+        candidates.push({ kind: oneToOne ? 'o2o' : 'o2m', toOne: oneToOne, target: referencing, fk });
+      }
     }
   }
   // many-to-many through a junction table.
@@ -116,14 +134,14 @@ export function findRelationship(cache, source, name, hint) {
       return false;
     });
   }
-  if (found.length === 1) return /** @type {Relationship} */ (found[0]);
+  if (found.length === 1) return /** @type {FkRelationship} */ (found[0]);
   if (found.length === 0) {
     throw new PgrstError(
       400,
       'PGRST200',
       `Could not find a relationship between '${source.name}' and '${name}' in the schema cache`,
       `Searched for a foreign key relationship between '${source.name}' and '${name}'${hint ? ` using the hint '${hint}'` : ''} in the schema '${source.schema}', but no matches were found.`,
-      null,
+      relatedHint(cache, source, name),
     );
   }
   throw new PgrstError(
@@ -136,12 +154,29 @@ export function findRelationship(cache, source, name, hint) {
 }
 
 /**
+ * "Perhaps you meant 'x' instead of 'y'.": the closest name among the tables related to the source.
+ * @param {import('./schema-cache.js').SchemaCache} cache @param {Table} source @param {string} name
+ */
+function relatedHint(cache, source, name) {
+  const related = cache.fks.flatMap((fk) =>
+    fk.schema === source.schema && fk.table === source.name
+      ? [fk.refTable]
+      : fk.refSchema === source.schema && fk.refTable === source.name
+        ? [fk.table]
+        : [],
+  );
+  const near = closest(name, related);
+  return near ? `Perhaps you meant '${near}' instead of '${name}'.` : null;
+}
+
+/**
  * Join condition between the parent rows (alias p) and the embedded rows (alias c).
  * For many-to-many the junction is joined inside the embed's FROM (see sql.js).
  * @param {Relationship} r @param {string} p @param {string} c @param {(s: string) => string} q identifier quoting
  */
 export function joinCondition(r, p, c, q) {
   const pairs = [];
+  if (r.kind === 'computed') return 'true';
   if (r.kind === 'm2m' && r.junction) {
     const { sourceFk } = r.junction;
     sourceFk.columns.forEach((col, i) =>

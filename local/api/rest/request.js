@@ -1,7 +1,6 @@
 // Reading the HTTP side of a PostgREST request: the role from the JWT, Prefer, Accept,
 // schema profiles and the Range header. Every check here answers with PostgREST's code.
 import { PgrstError } from './errors.js';
-import { EXPOSED_SCHEMAS } from './schema-cache.js';
 
 /**
  * Resolves the request's claims: `Authorization: Bearer`, else the `apikey` header, else anon.
@@ -95,19 +94,55 @@ export function parseAccept(req) {
   throw new PgrstError(406, 'PGRST107', `None of these media types are available: ${types.join(', ')}`);
 }
 
-/** @param {import('node:http').IncomingMessage} req */
-export function schemaFor(req) {
+/**
+ * `Accept: application/vnd.pgrst.array+json;nulls=stripped` (or object+json): the client asks
+ * for null-valued keys to be left out. @param {import('node:http').IncomingMessage} req
+ */
+export function acceptsStrippedNulls(req) {
+  return (req.headers.accept ?? '').split(',').some((t) => {
+    const [type, ...params] = t.split(';').map((x) => x.trim().toLowerCase());
+    return (
+      (type === 'application/vnd.pgrst.array+json' || type === 'application/vnd.pgrst.object+json') &&
+      params.includes('nulls=stripped')
+    );
+  });
+}
+
+/**
+ * `Accept: application/vnd.pgrst.plan[+json|+text]; for="…"; options=analyze|verbose|…` (what
+ * supabase-js's `.explain()` sends), or null. @param {import('node:http').IncomingMessage} req
+ */
+export function parsePlanAccept(req) {
+  const h = req.headers.accept ?? '';
+  const m = /application\/vnd\.pgrst\.plan(\+json|\+text)?((?:\s*;\s*[a-z]+=(?:"[^"]*"|[^;,]*))*)/i.exec(h);
+  if (!m) return null;
+  const params = Object.fromEntries(
+    [...(m[2] ?? '').matchAll(/;\s*([a-z]+)=("[^"]*"|[^;,]*)/gi)].map((x) => [
+      (x[1] ?? '').toLowerCase(),
+      (x[2] ?? '').replace(/^"(.*)"$/, '$1').trim(),
+    ]),
+  );
+  const allowed = new Set(['analyze', 'verbose', 'settings', 'buffers', 'wal']);
+  const options = (params.options ?? '')
+    .split('|')
+    .map((o) => o.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = options.find((o) => !allowed.has(o));
+  if (bad) throw new PgrstError(406, 'PGRST107', `None of these media types are available: ${h}`);
+  return {
+    format: /** @type {'json' | 'text'} */ ((m[1] ?? '+text').slice(1).toLowerCase()),
+    for: params.for || 'application/json',
+    options,
+  };
+}
+
+/** The profile's schema; the first exposed schema by default. @param {import('node:http').IncomingMessage} req @param {string[]} exposed */
+export function schemaFor(req, exposed) {
   const write = !['GET', 'HEAD'].includes(req.method ?? 'GET');
   const h = req.headers[write ? 'content-profile' : 'accept-profile'];
-  const schema = typeof h === 'string' && h ? h : 'public';
-  if (!EXPOSED_SCHEMAS.includes(schema)) {
-    throw new PgrstError(
-      406,
-      'PGRST106',
-      `The schema must be one of the following: ${EXPOSED_SCHEMAS.join(', ')}`,
-      null,
-      null,
-    );
+  const schema = typeof h === 'string' && h ? h : (exposed[0] ?? 'public');
+  if (!exposed.includes(schema)) {
+    throw new PgrstError(406, 'PGRST106', `The schema must be one of the following: ${exposed.join(', ')}`, null, null);
   }
   return schema;
 }

@@ -9,14 +9,44 @@ export const singleError = (n) =>
 /**
  * The body in the requested media type from json_agg's text.
  * @param {string} arrayText @param {number} rows @param {'json'|'object'|'csv'} accept
+ * @param {string | null} [csvRows] the rows as CSV rendered by the database (CSV_ROWS), when available
+ * @param {boolean} [stripNulls] `Accept: …;nulls=stripped`: drop null-valued keys (json_strip_nulls)
  */
-export function formatBody(arrayText, rows, accept) {
+export function formatBody(arrayText, rows, accept, csvRows = null, stripNulls = false) {
   if (accept === 'object') {
     if (rows !== 1) throw singleError(rows);
+    if (stripNulls)
+      return {
+        text: JSON.stringify(withoutNulls(JSON.parse(arrayText)[0])),
+        type: 'application/vnd.pgrst.object+json;nulls=stripped; charset=utf-8',
+      };
     return { text: arrayText.slice(1, -1).trim(), type: 'application/vnd.pgrst.object+json; charset=utf-8' };
   }
-  if (accept === 'csv') return { text: toCsv(JSON.parse(arrayText)), type: 'text/csv; charset=utf-8' };
+  if (accept === 'json' && stripNulls)
+    return {
+      text: JSON.stringify(withoutNulls(JSON.parse(arrayText))),
+      type: 'application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8',
+    };
+  if (accept === 'csv') {
+    if (csvRows === null) return { text: toCsv(JSON.parse(arrayText)), type: 'text/csv; charset=utf-8' };
+    // PostgREST: the first row's keys (unquoted, empty without rows), a newline, the rows.
+    const first = rows > 0 ? JSON.parse(arrayText)[0] : null;
+    const header = first && typeof first === 'object' ? Object.keys(first).join(',') : '';
+    return { text: `${header}\n${csvRows}`, type: 'text/csv; charset=utf-8' };
+  }
   return { text: arrayText, type: 'application/json; charset=utf-8' };
+}
+
+/** Keys with null values removed from every object, nested ones too (as json_strip_nulls). @param {unknown} v @returns {unknown} */
+function withoutNulls(v) {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, withoutNulls(x)]),
+    );
+  return v;
 }
 
 /** @param {Record<string, unknown>[]} rows */
@@ -33,13 +63,15 @@ function toCsv(rows) {
 
 /**
  * Status and Content-Range for a page starting at `offset` with `rows` rows of `total`.
- * @param {number} offset @param {number} rows @param {number | null} total
+ * A planner estimate (`estimated`) never makes a page unsatisfiable.
+ * @param {number} offset @param {number} rows @param {number | null} total @param {boolean} [estimated]
  */
-export function rangeStatus(offset, rows, total) {
+export function rangeStatus(offset, rows, total, estimated = false) {
   const upper = offset + rows - 1;
-  const range = total !== 0 && offset <= upper ? `${offset}-${upper}` : '*';
+  const range = (total !== 0 || estimated) && offset <= upper ? `${offset}-${upper}` : '*';
   const contentRange = `${range}/${total === null ? '*' : total}`;
   if (total === null) return { status: 200, contentRange };
+  if (estimated) return { status: rows < total ? 206 : 200, contentRange };
   if (offset > total) {
     throw new PgrstError(
       416,

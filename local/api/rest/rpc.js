@@ -10,7 +10,8 @@ import { Params, q } from './sql.js';
 import { readBody } from './body.js';
 import { inTransaction } from './tx.js';
 import { qualifiedKey } from './schema-cache.js';
-import { MAX_ROWS } from './table.js';
+import { txOutcome } from './settings.js';
+import { closest } from './fuzzy.js';
 import { parseNonNegInt } from './parse.js';
 
 const RESERVED = new Set([
@@ -47,6 +48,15 @@ function choose(candidates, names, objectBody) {
   return [];
 }
 
+/** A function of the schema named like `name`, as a hint. @param {import('./schema-cache.js').SchemaCache} cache @param {string} schema @param {string} name */
+function nearFunction(cache, schema, name) {
+  const names = [...cache.funcs.keys()]
+    .filter((k) => k.startsWith(`${schema}.`))
+    .map((k) => k.slice(schema.length + 1));
+  const near = closest(name, names);
+  return near ? `Perhaps you meant to call the function ${schema}.${near}` : null;
+}
+
 /** @param {any} rc @param {string} fnName */
 export async function handleRpc(rc, fnName) {
   const { req, res, url, prefer, accept, txBase, pool, cache, schema } = rc;
@@ -54,11 +64,17 @@ export async function handleRpc(rc, fnName) {
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
     throw new PgrstError(405, 'PGRST101', 'Only GET, POST or HEAD requests are allowed for RPC');
   }
+  if (rc.plan) {
+    throw new PgrstError(406, 'PGRST107', `None of these media types are available: ${req.headers.accept ?? ''}`);
+  }
   const candidates = cache.funcs.get(qualifiedKey(schema, fnName)) ?? [];
   /** @type {Record<string, unknown>} */
   let args = {};
   /** @type {unknown} */
   let rawBody = null;
+  /** The raw body's media type when it is passed whole to a single unnamed text/xml/bytea parameter. */
+  /** @type {'text' | 'xml' | 'bytea' | null} */
+  let rawType = null;
   const entries = /** @type {[string, string][]} */ ([...url.searchParams.entries()]);
   const argNames = new Set(
     candidates.flatMap((/** @type {import('./schema-cache.js').Func} */ f) => f.args.map((a) => a.name)),
@@ -67,7 +83,22 @@ export async function handleRpc(rc, fnName) {
   let rest = entries;
   if (method === 'POST') {
     const buf = await readBody(req);
-    rawBody = buf.length ? parseJsonBody(buf) : {};
+    const ctype = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
+    // PostgREST passes a text/plain, text/xml or application/octet-stream body whole to a
+    // function with a single unnamed parameter of type text, xml or bytea.
+    rawType =
+      ctype === 'text/plain'
+        ? 'text'
+        : ctype === 'text/xml'
+          ? 'xml'
+          : ctype === 'application/octet-stream'
+            ? 'bytea'
+            : null;
+    if (rawType) rawBody = rawType === 'bytea' ? buf : buf.toString('utf8');
+    else rawBody = buf.length ? parseJsonBody(buf) : {};
     if (rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody))
       args = /** @type {Record<string, unknown>} */ (rawBody);
   } else {
@@ -92,16 +123,27 @@ export async function handleRpc(rc, fnName) {
     });
   }
   const names = Object.keys(args);
-  const objectBody = method === 'POST' && rawBody !== null && typeof rawBody === 'object';
-  const matches = choose(candidates, names, objectBody);
+  const objectBody = method === 'POST' && !rawType && rawBody !== null && typeof rawBody === 'object';
+  const matches = rawType
+    ? candidates.filter(
+        (/** @type {import('./schema-cache.js').Func} */ f) =>
+          f.args.length === 1 && !f.args[0]?.name && f.args[0]?.type === rawType,
+      )
+    : choose(candidates, names, objectBody);
   if (matches.length === 0) {
-    const params = names.length ? `with parameters ${names.join(', ')}` : 'without parameters';
+    // PostgREST names the arguments as a set: sorted, whatever order the client sent them in.
+    const sorted = [...names].sort();
+    const params = sorted.length ? `with parameters ${sorted.join(', ')}` : 'without parameters';
     throw new PgrstError(
       404,
       'PGRST202',
-      `Could not find the function ${schema}.${fnName}${names.length ? `(${names.join(', ')})` : ''} in the schema cache`,
-      `Searched for the function ${schema}.${fnName} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-      candidates.length ? `Perhaps you meant to call the function ${signature(candidates[0])}` : null,
+      `Could not find the function ${schema}.${fnName}${sorted.length ? `(${sorted.join(', ')})` : ''} in the schema cache`,
+      rawType
+        ? `Searched for the function ${schema}.${fnName} with a single unnamed ${rawType} parameter, but no matches were found in the schema cache.`
+        : `Searched for the function ${schema}.${fnName} ${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+      candidates.length
+        ? `Perhaps you meant to call the function ${signature(candidates[0])}`
+        : nearFunction(cache, schema, fnName),
     );
   }
   if (matches.length > 1) {
@@ -118,7 +160,9 @@ export async function handleRpc(rc, fnName) {
   const fnSql = `${q(fn.schema)}.${q(fn.name)}`;
   let from;
   if (fn.args.length === 1 && !fn.args[0]?.name) {
-    from = `${fnSql}(${params.add(JSON.stringify(rawBody))}::${fn.args[0]?.type})`;
+    from = rawType
+      ? `${fnSql}(${params.add(rawBody)}::${rawType})`
+      : `${fnSql}(${params.add(JSON.stringify(rawBody))}::${fn.args[0]?.type})`;
   } else if (names.length) {
     const defs = names
       .map(
@@ -131,6 +175,30 @@ export async function handleRpc(rc, fnName) {
   } else from = `${fnSql}()`;
   const readOnly = method !== 'POST' || fn.volatility !== 'v';
   const txr = { ...txBase, readOnly };
+  const maxRows = cache.settings.maxRows;
+  const capped = (/** @type {number | null} */ n) =>
+    maxRows === null ? n : n === null ? maxRows : Math.min(n, maxRows);
+  const tx = txOutcome(cache.settings.txEnd, prefer.tx);
+  /** Prefer handling=strict + max-affected: the rows the call returned count as affected (PostgREST 13). @param {number} n */
+  const checkAffected = (n) => {
+    if (prefer.handling === 'strict' && prefer.maxAffected !== null && n > prefer.maxAffected)
+      throw new PgrstError(
+        400,
+        'PGRST124',
+        'Query result exceeds max-affected preference constraint',
+        `The query affects ${n} rows`,
+      );
+  };
+  /** @type {Record<string, string>} */
+  const applied = {};
+  {
+    const list = [];
+    if (prefer.count) list.push(`count=${prefer.count}`);
+    if (tx.applied) list.push(`tx=${tx.applied}`);
+    if (prefer.handling === 'strict' && prefer.maxAffected !== null)
+      list.push('handling=strict', `max-affected=${prefer.maxAffected}`);
+    if (list.length) applied['Preference-Applied'] = list.join(', ');
+  }
 
   if (fn.returnKind === 'void' || fn.returnKind === 'scalar') {
     const extra = rest.find(([k]) => k !== 'select' && !(fn.returnsSet && (k === 'limit' || k === 'offset')));
@@ -142,33 +210,48 @@ export async function handleRpc(rc, fnName) {
       );
     const lim = url.searchParams.get('limit');
     const off = url.searchParams.get('offset');
-    const limit = lim === null ? MAX_ROWS : Math.min(parseNonNegInt('limit', lim), MAX_ROWS);
+    const limit = capped(lim === null ? null : parseNonNegInt('limit', lim));
     const offset = off === null ? 0 : parseNonNegInt('offset', off);
+    const total = prefer.count && fn.returnsSet ? `(select count(*) from ${from} as "pgrst_c")` : 'null::bigint';
     const sql =
       fn.returnKind === 'void'
         ? `select null::text as body, count(*) as n from ${from} as "pgrst_f"`
         : fn.returnsSet
-          ? `select coalesce(json_agg("pgrst_p"."v"), '[]')::text as body, count(*) as n from (select "pgrst_f"."v" from ${from} as "pgrst_f"("v") limit ${params.add(limit)}::bigint offset ${params.add(offset)}::bigint) as "pgrst_p"`
+          ? `select coalesce(json_agg("pgrst_p"."v"), '[]')::text as body, count(*) as n, ${total} as total from (select "pgrst_f"."v" from ${from} as "pgrst_f"("v") limit ${limit === null ? 'all' : `${params.add(limit)}::bigint`} offset ${params.add(offset)}::bigint) as "pgrst_p"`
           : `select to_json("pgrst_f"."v")::text as body, 1 as n from ${from} as "pgrst_f"("v")`;
-    const row = await inTransaction(pool, txr, async (client) => ({
-      value: (await client.query(sql, params.values)).rows[0],
-    }));
-    if (fn.returnKind === 'void') return send(res, 204, {}, null);
+    const row = await inTransaction(pool, txr, async (client) => {
+      const r = (await client.query(sql, params.values)).rows[0];
+      checkAffected(Number(r.n));
+      return { value: r, rollback: tx.rollback };
+    });
+    if (fn.returnKind === 'void') return send(res, 204, applied, null);
     if (fn.returnsSet) {
       const n = Number(row.n);
-      const b = formatBody(row.body, n, accept);
-      const { status, contentRange } = rangeStatus(offset, n, null);
-      return send(res, status, { 'Content-Type': b.type, 'Content-Range': contentRange }, b.text, method === 'HEAD');
+      const b = formatBody(row.body, n, accept, null, rc.stripNulls);
+      const { status, contentRange } = rangeStatus(offset, n, row.total === null ? null : Number(row.total));
+      return send(
+        res,
+        status,
+        { ...applied, 'Content-Type': b.type, 'Content-Range': contentRange },
+        b.text,
+        method === 'HEAD',
+      );
     }
     if (accept === 'csv')
       return send(
         res,
         200,
-        { 'Content-Type': 'text/csv; charset=utf-8' },
+        { ...applied, 'Content-Type': 'text/csv; charset=utf-8' },
         String(JSON.parse(row.body) ?? ''),
         method === 'HEAD',
       );
-    return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, row.body ?? 'null', method === 'HEAD');
+    return send(
+      res,
+      200,
+      { ...applied, 'Content-Type': 'application/json; charset=utf-8' },
+      row.body ?? 'null',
+      method === 'HEAD',
+    );
   }
 
   // Composite results are read like a table, so select/filters/order/embeds apply.
@@ -202,20 +285,27 @@ export async function handleRpc(rc, fnName) {
     rest.filter(([k]) => k !== 'select'),
   );
   const offset = root.offset;
-  const limit = root.limit === null ? MAX_ROWS : Math.min(root.limit, MAX_ROWS);
+  const limit = capped(root.limit);
   const source = `(select "pgrst_f".* from ${from} as "pgrst_f")`;
   const sql = renderRead(params, root, source, { limit, offset, count: prefer.count !== null });
   const row = await inTransaction(pool, txr, async (client) => {
     const r = (await client.query(sql, params.values)).rows[0];
     if (accept === 'object' && Number(r.page_total) !== 1) throw singleError(Number(r.page_total));
-    return { value: r, rollback: prefer.tx === 'rollback' };
+    checkAffected(Number(r.page_total));
+    return { value: r, rollback: tx.rollback };
   });
   const n = Number(row.page_total);
   if (!fn.returnsSet) {
     const text = n === 0 ? 'null' : row.body.slice(1, -1).trim();
-    return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, text, method === 'HEAD');
+    return send(res, 200, { ...applied, 'Content-Type': 'application/json; charset=utf-8' }, text, method === 'HEAD');
   }
   const { status, contentRange } = rangeStatus(offset, n, row.total === null ? null : Number(row.total));
-  const b = formatBody(row.body, n, accept);
-  return send(res, status, { 'Content-Type': b.type, 'Content-Range': contentRange }, b.text, method === 'HEAD');
+  const b = formatBody(row.body, n, accept, row.csv, rc.stripNulls);
+  return send(
+    res,
+    status,
+    { ...applied, 'Content-Type': b.type, 'Content-Range': contentRange },
+    b.text,
+    method === 'HEAD',
+  );
 }

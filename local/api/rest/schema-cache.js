@@ -3,17 +3,19 @@
 // `NOTIFY pgrst, 'reload schema'` (as PostgREST does), so no request queries the catalog.
 // Identifiers in generated SQL always come from here, never from the request text.
 
-export const EXPOSED_SCHEMAS = ['public', 'graphql_public'];
+import { resolveSettings } from './settings.js';
 
 /**
- * @typedef {{ name: string, type: string, typeOid: number, nullable: boolean, hasDefault: boolean, defaultExpr: string | null, generated: boolean }} Column
+ * @typedef {{ name: string, type: string, typeOid: number, nullable: boolean, hasDefault: boolean, defaultExpr: string | null, generated: boolean,
+ *   computed?: { schema: string, name: string } }} Column   `computed`: a computed field (a function of the row), not stored
  * @typedef {{ schema: string, name: string, kind: string, columns: Map<string, Column>, columnList: string[], pk: string[], uniques: string[][], insertable: boolean }} Table
  * @typedef {{ name: string, schema: string, table: string, columns: string[], refSchema: string, refTable: string, refColumns: string[] }} ForeignKey
  * @typedef {{ name: string, type: string, hasDefault: boolean }} FuncArg
  * @typedef {{ schema: string, name: string, oid: number, args: FuncArg[], requiredCount: number, returnType: string, returnsSet: boolean,
  *   returnKind: 'void' | 'scalar' | 'composite', returnTable: { schema: string, name: string } | null, outColumns: { name: string, type: string }[],
- *   volatility: string, variadic: boolean }} Func
- * @typedef {{ tables: Map<string, Table>, fks: ForeignKey[], funcs: Map<string, Func[]>, roleSettings: Map<string, Record<string,string>>, loadedAt: number }} SchemaCache
+ *   volatility: string, variadic: boolean, firstArgTable: { schema: string, name: string } | null, rows: number }} Func
+ * @typedef {{ tables: Map<string, Table>, fks: ForeignKey[], funcs: Map<string, Func[]>, roleSettings: Map<string, Record<string,string>>,
+ *   settings: import('./settings.js').RestSettings, loadedAt: number }} SchemaCache
  */
 
 const key = (/** @type {string} */ s, /** @type {string} */ n) => `${s}.${n}`;
@@ -53,21 +55,57 @@ select n.nspname as schema, p.proname as name, p.oid, p.proretset as "returnsSet
   (select coalesce(json_agg(format_type(t, null) order by o), '[]') from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality x(t, o)) as argtypes,
   format_type(p.prorettype, null) as "returnType", rt.typtype, rt.typrelid,
   (select json_build_object('schema', rn.nspname, 'name', rc.relname) from pg_class rc join pg_namespace rn on rn.oid = rc.relnamespace
-     where rc.oid = rt.typrelid) as "returnTable"
+     where rc.oid = rt.typrelid) as "returnTable",
+  (select json_build_object('schema', an.nspname, 'name', ac.relname) from pg_type at join pg_class ac on ac.oid = at.typrelid
+     join pg_namespace an on an.oid = ac.relnamespace where p.pronargs > 0 and at.oid = p.proargtypes[0]) as "firstArgTable",
+  p.prorows as rows
 from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_type rt on rt.oid = p.prorettype
 where n.nspname = any($1) and p.prokind = 'f'`;
+
+// Columns of views that are columns of a base table under the same name (PostgREST follows
+// view definitions to embed through views; renamed columns are not followed here).
+const VIEW_COLUMNS_SQL = `
+select distinct vn.nspname as "viewSchema", v.relname as "view", tn.nspname as "tableSchema", t.relname as "table",
+  ta.attname as "column"
+from pg_rewrite r
+join pg_class v on v.oid = r.ev_class and v.relkind in ('v', 'm')
+join pg_namespace vn on vn.oid = v.relnamespace
+join pg_depend d on d.objid = r.oid and d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass
+  and d.refobjsubid > 0
+join pg_class t on t.oid = d.refobjid and t.relkind in ('r', 'p', 'f') and t.oid <> v.oid
+join pg_namespace tn on tn.oid = t.relnamespace
+join pg_attribute ta on ta.attrelid = t.oid and ta.attnum = d.refobjsubid
+join pg_attribute va on va.attrelid = v.oid and va.attname = ta.attname and not va.attisdropped
+where vn.nspname = any($1)`;
 
 const ROLE_SETTINGS_SQL = `
 select r.rolname as role, s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
 where s.setdatabase = 0 or s.setdatabase = (select oid from pg_database where datname = current_database())`;
 
-/** @param {import('pg').Pool | import('pg').PoolClient} db @returns {Promise<SchemaCache>} */
-export async function loadSchemaCache(db) {
-  const [t, f, p, r] = await Promise.all([
-    db.query(TABLES_SQL, [EXPOSED_SCHEMAS]),
-    db.query(FKS_SQL, [EXPOSED_SCHEMAS]),
-    db.query(FUNCS_SQL, [EXPOSED_SCHEMAS]),
-    db.query(ROLE_SETTINGS_SQL),
+/**
+ * @param {import('pg').Pool | import('pg').PoolClient} db
+ * @param {Record<string, string>} [apiToml] the `[api]` table of config.toml
+ * @param {(m: string) => void} [log]
+ * @returns {Promise<SchemaCache>}
+ */
+export async function loadSchemaCache(db, apiToml = {}, log = () => {}) {
+  const r = await db.query(ROLE_SETTINGS_SQL);
+  /** @type {Map<string, Record<string,string>>} */
+  const roleSettings = new Map();
+  for (const row of r.rows) {
+    const settings = roleSettings.get(row.role) ?? {};
+    for (const s of row.setconfig ?? []) {
+      const i = s.indexOf('=');
+      if (i > 0) settings[s.slice(0, i)] = s.slice(i + 1);
+    }
+    roleSettings.set(row.role, settings);
+  }
+  const settings = resolveSettings(apiToml, roleSettings.get('authenticator') ?? {}, log);
+  const [t, f, p, vc] = await Promise.all([
+    db.query(TABLES_SQL, [settings.schemas]),
+    db.query(FKS_SQL, [settings.schemas]),
+    db.query(FUNCS_SQL, [settings.schemas]),
+    db.query(VIEW_COLUMNS_SQL, [settings.schemas]),
   ]);
   /** @type {Map<string, Table>} */
   const tables = new Map();
@@ -123,21 +161,78 @@ export async function loadSchemaCache(db) {
       outColumns,
       volatility: row.volatility,
       variadic: row.variadic,
+      firstArgTable: row.firstArgTable,
+      rows: Number(row.rows),
     };
     const k = key(row.schema, row.name);
     funcs.set(k, [...(funcs.get(k) ?? []), fn]);
   }
-  /** @type {Map<string, Record<string,string>>} */
-  const roleSettings = new Map();
-  for (const row of r.rows) {
-    const settings = roleSettings.get(row.role) ?? {};
-    for (const s of row.setconfig ?? []) {
-      const i = s.indexOf('=');
-      if (i > 0) settings[s.slice(0, i)] = s.slice(i + 1);
+  // Computed fields (PostgREST): a function of one argument of a table's row type returning a
+  // scalar is selectable, filterable and orderable as a column of that table (not part of `*`).
+  for (const list of funcs.values()) {
+    for (const fn of list) {
+      if (!fn.firstArgTable || fn.args.length !== 1 || fn.returnsSet || fn.returnKind !== 'scalar') continue;
+      const t = tables.get(key(fn.firstArgTable.schema, fn.firstArgTable.name));
+      if (!t || t.schema !== fn.schema || t.columns.has(fn.name)) continue;
+      t.columns.set(fn.name, {
+        name: fn.name,
+        type: fn.returnType,
+        typeOid: 0,
+        nullable: true,
+        hasDefault: false,
+        defaultExpr: null,
+        generated: true,
+        computed: { schema: fn.schema, name: fn.name },
+      });
     }
-    roleSettings.set(row.role, settings);
   }
-  return { tables, fks: f.rows, funcs, roleSettings, loadedAt: Date.now() };
+  return { tables, fks: withViewKeys(f.rows, vc.rows), funcs, roleSettings, settings, loadedAt: Date.now() };
+}
+
+/**
+ * Foreign keys as seen through views: a view that shows all of a key's columns (under their
+ * names) takes part in the relationship in place of its base table, on either side.
+ * @param {ForeignKey[]} fks @param {{ viewSchema: string, view: string, tableSchema: string, table: string, column: string }[]} viewCols
+ */
+function withViewKeys(fks, viewCols) {
+  /** @type {Map<string, { schema: string, name: string, columns: Set<string> }[]>} */
+  const viewsOf = new Map();
+  /** @type {Map<string, { schema: string, name: string, columns: Set<string> }>} */
+  const byView = new Map();
+  for (const r of viewCols) {
+    const vk = `${key(r.viewSchema, r.view)}|${key(r.tableSchema, r.table)}`;
+    let v = byView.get(vk);
+    if (!v) {
+      v = { schema: r.viewSchema, name: r.view, columns: new Set() };
+      byView.set(vk, v);
+      const tk = key(r.tableSchema, r.table);
+      viewsOf.set(tk, [...(viewsOf.get(tk) ?? []), v]);
+    }
+    v.columns.add(r.column);
+  }
+  if (!byView.size) return fks;
+  const out = [...fks];
+  for (const fk of fks) {
+    const self = { schema: fk.schema, name: fk.table, columns: null };
+    const ref = { schema: fk.refSchema, name: fk.refTable, columns: null };
+    const sources = [
+      self,
+      ...(viewsOf.get(key(fk.schema, fk.table)) ?? []).filter((v) => fk.columns.every((c) => v.columns.has(c))),
+    ];
+    const targets = [
+      ref,
+      ...(viewsOf.get(key(fk.refSchema, fk.refTable)) ?? []).filter((v) =>
+        fk.refColumns.every((c) => v.columns.has(c)),
+      ),
+    ];
+    for (const s of sources) {
+      for (const t of targets) {
+        if (s === self && t === ref) continue;
+        out.push({ ...fk, schema: s.schema, table: s.name, refSchema: t.schema, refTable: t.name });
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -145,11 +240,12 @@ export async function loadSchemaCache(db) {
  * reloads on 'reload schema' (or an empty payload), reconnecting if the connection drops.
  * @param {import('pg').Pool} adminPool
  * @param {(m: string) => void} log
+ * @param {() => Record<string, string>} [readToml] reads config.toml's `[api]` (at every reload)
  */
-export async function createSchemaCacheHolder(adminPool, log) {
+export async function createSchemaCacheHolder(adminPool, log, readToml = () => ({})) {
   const holder = {
     /** @type {SchemaCache} */
-    current: await loadSchemaCache(adminPool),
+    current: await loadSchemaCache(adminPool, readToml(), log),
     closed: false,
     /** @type {import('pg').PoolClient | null} */
     client: null,
@@ -162,7 +258,7 @@ export async function createSchemaCacheHolder(adminPool, log) {
       }
       this.reloading = (async () => {
         try {
-          this.current = await loadSchemaCache(adminPool);
+          this.current = await loadSchemaCache(adminPool, readToml(), log);
         } catch (e) {
           log(`rest: schema cache reload failed: ${/** @type {Error} */ (e).message}`);
         } finally {
@@ -178,7 +274,7 @@ export async function createSchemaCacheHolder(adminPool, log) {
         this.client = client;
         client.on('notification', (msg) => {
           const payload = (msg.payload ?? '').trim();
-          if (msg.channel === 'pgrst' && (payload === '' || payload === 'reload schema')) void this.reload();
+          if (msg.channel === 'pgrst' && ['', 'reload schema', 'reload config'].includes(payload)) void this.reload();
         });
         client.on('error', () => {
           client.release(true);

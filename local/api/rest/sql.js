@@ -25,11 +25,26 @@ export class Params {
 }
 
 /**
+ * The row of `alias` as a value of the table's row type, built from the table's own columns so
+ * that rows of a write's CTE (which carry extra columns) qualify too.
+ * @param {string} alias @param {import('./schema-cache.js').Table} table
+ */
+export function rowOf(alias, table) {
+  return `row(${table.columnList.map((c) => `${q(alias)}.${q(c)}`).join(', ')})::${q(table.schema)}.${q(table.name)}`;
+}
+
+/**
  * `"alias"."col"->'k'->>'k2'` with the keys bound; array indexes stay integers.
  * @param {Params} params @param {string} tableAlias @param {import('./parse.js').Field} field
+ * @param {import('./schema-cache.js').Table | null} [table] the alias's table, for computed fields
  */
-export function fieldSql(params, tableAlias, field) {
-  let sql = `${q(tableAlias)}.${q(field.name)}`;
+export function fieldSql(params, tableAlias, field, table = null) {
+  const computed = table?.columns.get(field.name)?.computed;
+  // A computed field is its function applied to the row.
+  let sql =
+    computed && table
+      ? `${q(computed.schema)}.${q(computed.name)}(${rowOf(tableAlias, table)})`
+      : `${q(tableAlias)}.${q(field.name)}`;
   for (const step of field.path) {
     sql += step.op + (step.index ? `${params.add(Number(step.key))}::int` : `${params.add(step.key)}::text`);
   }

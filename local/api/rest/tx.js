@@ -8,7 +8,7 @@ import { parseCookies } from './request.js';
  * @template T
  * @param {import('pg').Pool} pool
  * @param {{ req: import('node:http').IncomingMessage, path: string, schema: string, role: string, claims: Record<string, any>, authed: boolean,
- *   readOnly: boolean, roleSettings: Map<string, Record<string,string>> }} r
+ *   readOnly: boolean, roleSettings: Map<string, Record<string,string>>, searchPath?: string[] }} r
  * @param {(client: import('pg').PoolClient) => Promise<{ value: T, rollback?: boolean }>} fn
  * @returns {Promise<T>}
  */
@@ -30,7 +30,7 @@ export async function inTransaction(pool, r, fn) {
               set_config('request.method', $4, true), set_config('request.path', $5, true), set_config('request.headers', $6, true),
               set_config('request.cookies', $7, true), set_config('statement_timeout', $8, true)`,
       [
-        `"${r.schema}", public, extensions`,
+        (r.searchPath ?? [r.schema, 'public', 'extensions']).map((s) => `"${s.replace(/"/g, '""')}"`).join(', '),
         r.role,
         JSON.stringify(r.claims),
         r.req.method ?? 'GET',

@@ -3,7 +3,7 @@
 // json_populate_recordset, so values never reach the SQL text; the returned rows are read
 // back through the same select/embed renderer as GET.
 import { PgrstError, parseError } from './errors.js';
-import { renderReturning } from './read.js';
+import { renderReturning, CSV_ROWS } from './read.js';
 import { q } from './sql.js';
 import { splitTopLevel } from './parse.js';
 
@@ -26,7 +26,7 @@ function parseColumns(text, table) {
   return splitTopLevel(text, 'columns').map((c) => {
     const name = c.startsWith('"') && c.endsWith('"') && c.length > 1 ? c.slice(1, -1) : c;
     if (!name) throw parseError(`"failed to parse columns parameter (${text})"`, 'empty column name');
-    if (!table.columns.has(name)) throw unknownPayloadColumn(table.name, name);
+    if (!table.columns.has(name) || table.columns.get(name)?.computed) throw unknownPayloadColumn(table.name, name);
     return name;
   });
 }
@@ -53,7 +53,8 @@ export function payloadColumns(body, table, columnsParam) {
     const keys = Object.keys(/** @type {object} */ (r));
     if (keys.length !== first.length || !keys.every((k) => first.includes(k))) uniform = false;
   }
-  for (const k of first) if (!table.columns.has(k)) throw unknownPayloadColumn(table.name, k);
+  for (const k of first)
+    if (!table.columns.has(k) || table.columns.get(k)?.computed) throw unknownPayloadColumn(table.name, k);
   return { rows, cols: first, uniform };
 }
 
@@ -94,7 +95,9 @@ export function renderInsert(params, w) {
     const conflict = w.onConflict !== null ? parseColumns(w.onConflict, table) : table.pk;
     if (!conflict.length)
       throw new PgrstError(400, 'PGRST100', `Upsert on '${table.name}' needs on_conflict or a primary key`);
-    const sets = cols.filter((c) => !conflict.includes(c));
+    // PostgREST sets every payload column, the conflict columns included, so a payload of only
+    // the conflict column still updates (and returns) the existing row.
+    const sets = cols;
     if (prefer.resolution === 'merge-duplicates' && sets.length) {
       merge = true;
       insert += ` on conflict (${conflict.map(q).join(', ')}) do update set ${sets.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
@@ -109,18 +112,24 @@ export function renderInsert(params, w) {
 
 /**
  * @param {import('./sql.js').Params} params
- * @param {{ table: import('./schema-cache.js').Table, body: unknown, root: import('./read.js').Node, whereSql: string[], prefer: import('./request.js').Prefer, wantRows: boolean }} w
+ * @param {{ table: import('./schema-cache.js').Table, body: unknown, root: import('./read.js').Node, whereSql: string[], prefer: import('./request.js').Prefer, wantRows: boolean,
+ *   columnsParam?: string | null }} w
  */
 export function renderUpdate(params, w) {
   if (w.body === null || typeof w.body !== 'object' || Array.isArray(w.body)) {
     throw new PgrstError(400, 'PGRST102', 'Empty or invalid json', 'PATCH takes one JSON object');
   }
-  const { cols } = payloadColumns(w.body, w.table, null);
+  const { cols } = payloadColumns(w.body, w.table, w.columnsParam ?? null);
   if (!w.whereSql.length) throw new PgrstError(400, '21000', 'UPDATE requires a WHERE clause');
   if (!cols.length) return null;
   const target = `${q(w.table.schema)}.${q(w.table.name)}`;
   const a = q(w.root.alias);
-  const sql = `update ${target} as ${a} set ${cols.map((c) => `${q(c)} = "pgrst_body".${q(c)}`).join(', ')} from (select * from json_populate_record(null::${target}, ${params.add(JSON.stringify(w.body))}::json)) as "pgrst_body" where ${w.whereSql.join(' and ')}`;
+  // With `columns=`, a listed column the body lacks is set to NULL, or to its DEFAULT with
+  // Prefer: missing=default (PostgREST ≥ 11).
+  const body = /** @type {Record<string, unknown>} */ (w.body);
+  const value = (/** @type {string} */ c) =>
+    Object.hasOwn(body, c) ? `"pgrst_body".${q(c)}` : w.prefer.missing === 'default' ? 'default' : 'null';
+  const sql = `update ${target} as ${a} set ${cols.map((c) => `${q(c)} = ${value(c)}`).join(', ')} from (select * from json_populate_record(null::${target}, ${params.add(JSON.stringify(w.body))}::json)) as "pgrst_body" where ${w.whereSql.join(' and ')}`;
   return wrapMutation(params, sql, { ...w, alias: w.root.alias }, '');
 }
 
@@ -147,7 +156,8 @@ function wrapMutation(params, stmt, w, inserted) {
   if (w.wantRows) {
     const body = renderReturning(params, w.root, '"pgrst_mut"');
     return `with "pgrst_mut" as (${stmt} returning ${tgt}.*${insertedCol}), "pgrst_rows" as (${body})
-      select (select coalesce(json_agg(r), '[]')::text from "pgrst_rows" r) as body, (select count(*) from "pgrst_mut") as page_total,
+      select (select coalesce(json_agg(r), '[]')::text from "pgrst_rows" r) as body,
+             (select ${CSV_ROWS('r')} from "pgrst_rows" r) as csv, (select count(*) from "pgrst_mut") as page_total,
              (select count(*) from "pgrst_mut" where "pgrst_inserted") as inserted, null::text as location`;
   }
   if (w.prefer.return === 'headers-only' && w.table.pk.length) {
