@@ -413,6 +413,7 @@ export type Database = {
           auto_archive_at: string | null
           batch_id: string | null
           candidate_id: string
+          converted_at: string | null
           created_at: string
           end_reason: string | null
           ended_at: string | null
@@ -421,6 +422,7 @@ export type Database = {
           include_unsubscribe_link: boolean
           last_reply_hidden_at: string | null
           last_reply_hidden_reason: string | null
+          linked_job_archived_at: string | null
           organization_id: string
           pause_reason: string | null
           paused_at: string | null
@@ -442,6 +444,7 @@ export type Database = {
           auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id: string
+          converted_at?: string | null
           created_at?: string
           end_reason?: string | null
           ended_at?: string | null
@@ -450,6 +453,7 @@ export type Database = {
           include_unsubscribe_link?: boolean
           last_reply_hidden_at?: string | null
           last_reply_hidden_reason?: string | null
+          linked_job_archived_at?: string | null
           organization_id: string
           pause_reason?: string | null
           paused_at?: string | null
@@ -471,6 +475,7 @@ export type Database = {
           auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id?: string
+          converted_at?: string | null
           created_at?: string
           end_reason?: string | null
           ended_at?: string | null
@@ -479,6 +484,7 @@ export type Database = {
           include_unsubscribe_link?: boolean
           last_reply_hidden_at?: string | null
           last_reply_hidden_reason?: string | null
+          linked_job_archived_at?: string | null
           organization_id?: string
           pause_reason?: string | null
           paused_at?: string | null
@@ -1306,6 +1312,28 @@ export type Database = {
           detail: string
         }[]
       }
+      home_activity: {
+        Args: { scope?: string; weeks?: number }
+        Returns: {
+          week_start: string
+          sent: number
+          replied: number
+          converted: number
+        }[]
+      }
+      home_activity_candidates: {
+        Args: { week_start: string; scope?: string; metric?: string }
+        Returns: {
+          enrollment_id: string
+          sequence_id: string
+          sequence_title: string
+          candidate_id: string
+          candidate_name: string
+          started_at: string
+          replied: boolean
+          converted: boolean
+        }[]
+      }
       ingest_resend_event: {
         Args: { delivery_id: string; event: Json; derived?: Json }
         Returns: Json
@@ -1390,6 +1418,68 @@ export type Database = {
           source: string
         }
         Returns: Json
+      }
+      sequence_board: {
+        Args: { sequence_id: string }
+        Returns: {
+          id: string
+          batch_id: string
+          status: Database["public"]["Enums"]["enrollment_status"]
+          response_status: Database["public"]["Enums"]["response_status"]
+          pipeline: string
+          interested: boolean
+          converted: boolean
+          end_reason: string
+          hidden_reply_reason: string
+          response_provider: string
+          response_confidence: number
+          response_set_by: string
+          started_at: string
+          candidate_id: string
+          candidate_name: string
+          candidate_email: string
+          stages: Json
+        }[]
+      }
+      sequence_metrics: {
+        Args: { sequence_id: string }
+        Returns: {
+          enrolled: number
+          in_progress: number
+          completed: number
+          replied: number
+          interested: number
+          converted: number
+          stopped: number
+          drafts: number
+          contacted: number
+          opened: number
+          machine_opened: number
+          clicked: number
+          tracking_partial: boolean
+        }[]
+      }
+      sequence_stage_metrics: {
+        Args: { sequence_id: string }
+        Returns: {
+          position: number
+          sent: number
+          opened: number
+          machine_opened: number
+          clicked: number
+          replied: number
+          tracking_partial: boolean
+        }[]
+      }
+      sequences_with_errors: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          sequence_id: string
+          title: string
+          failed: number
+          last_reason: string
+          last_failed_at: string
+        }[]
       }
       set_response_status: {
         Args: { enrollment_id: string; status: string; reason?: string }
