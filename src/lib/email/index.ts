@@ -70,6 +70,7 @@ export {
   isValidTimeZone,
   isoWeekday,
   nextInstantInWindow,
+  nextTriggerAt,
   nominalDueAt,
   offsetAt,
   parseClockTime,
