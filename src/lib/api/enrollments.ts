@@ -305,7 +305,10 @@ export interface DetailReply {
   id: string;
   stagePosition: number | null;
   subject: string;
+  /** The reply without the quoted thread (what the candidate wrote). */
   text: string;
+  /** The whole text, quoted thread included. */
+  fullText: string;
   receivedAt: string;
   classification: string | null;
   provider: string | null;
@@ -357,7 +360,7 @@ export async function getEnrollmentDetail(id: string): Promise<Result<Enrollment
     supabase
       .from('replies')
       .select(
-        'id, enrollment_stage_id, subject, body_text, received_at, classification, classification_provider, classification_confidence, classification_reason',
+        'id, enrollment_stage_id, subject, body_text, body_display, received_at, classification, classification_provider, classification_confidence, classification_reason',
       )
       .eq('enrollment_id', id)
       .order('received_at'),
@@ -467,7 +470,8 @@ export async function getEnrollmentDetail(id: string): Promise<Result<Enrollment
       id: r.id,
       stagePosition: r.enrollment_stage_id ? (positionOf.get(r.enrollment_stage_id) ?? null) : null,
       subject: r.subject,
-      text: r.body_text,
+      text: r.body_display ?? r.body_text,
+      fullText: r.body_text,
       receivedAt: r.received_at,
       classification: r.classification,
       provider: r.classification_provider,
