@@ -64,7 +64,15 @@ describe('body as text', () => {
   it('reads token nodes as {{key}}', () => {
     const doc = {
       type: 'doc',
-      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Hi ' }, { type: 'token', attrs: { key: 'x' } }] }],
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Hi ' },
+            { type: 'token', attrs: { key: 'x' } },
+          ],
+        },
+      ],
     };
     expect(docToText(doc)).toBe('Hi {{x}}');
   });
