@@ -105,3 +105,16 @@ describe('home chart values', () => {
     expect(pointValue({ ...p, sent: 0 }, 'reply_rate')).toBe(0);
   });
 });
+
+describe('readable API errors', () => {
+  it('says what a network failure means instead of the browser’s text', async () => {
+    const { fail } = await import('$lib/result');
+    expect(fail({ message: 'TypeError: Failed to fetch' }, 'x').error).toBe(
+      'Could not reach the server. Check your connection and try again.',
+    );
+    expect(fail({ message: 'JWT expired', code: 'PGRST301' }).error).toBe(
+      'Your session has expired. Sign in again to continue.',
+    );
+    expect(fail({ message: 'not_found', details: 'No such enrolment.' }).error).toBe('No such enrolment.');
+  });
+});
