@@ -315,6 +315,7 @@ export type Database = {
           attempts: number
           body: Json
           candidate_id: string
+          clicked_at: string | null
           created_at: string
           deferred_reason: string | null
           delay_days: number
@@ -324,7 +325,9 @@ export type Database = {
           id: string
           idempotency_key: string
           lease_until: string | null
+          machine_opened_at: string | null
           message_id: string | null
+          opened_at: string | null
           organization_id: string
           position: number
           provider_message_id: string | null
@@ -344,6 +347,7 @@ export type Database = {
           attempts?: number
           body?: Json
           candidate_id: string
+          clicked_at?: string | null
           created_at?: string
           deferred_reason?: string | null
           delay_days?: number
@@ -353,7 +357,9 @@ export type Database = {
           id?: string
           idempotency_key: string
           lease_until?: string | null
+          machine_opened_at?: string | null
           message_id?: string | null
+          opened_at?: string | null
           organization_id: string
           position: number
           provider_message_id?: string | null
@@ -373,6 +379,7 @@ export type Database = {
           attempts?: number
           body?: Json
           candidate_id?: string
+          clicked_at?: string | null
           created_at?: string
           deferred_reason?: string | null
           delay_days?: number
@@ -382,7 +389,9 @@ export type Database = {
           id?: string
           idempotency_key?: string
           lease_until?: string | null
+          machine_opened_at?: string | null
           message_id?: string | null
+          opened_at?: string | null
           organization_id?: string
           position?: number
           provider_message_id?: string | null
@@ -413,6 +422,8 @@ export type Database = {
           auto_archive_at: string | null
           batch_id: string | null
           candidate_id: string
+          clicked_at: string | null
+          contacted_at: string | null
           converted_at: string | null
           created_at: string
           end_reason: string | null
@@ -423,6 +434,8 @@ export type Database = {
           last_reply_hidden_at: string | null
           last_reply_hidden_reason: string | null
           linked_job_archived_at: string | null
+          machine_opened_at: string | null
+          opened_at: string | null
           organization_id: string
           pause_reason: string | null
           paused_at: string | null
@@ -444,6 +457,8 @@ export type Database = {
           auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id: string
+          clicked_at?: string | null
+          contacted_at?: string | null
           converted_at?: string | null
           created_at?: string
           end_reason?: string | null
@@ -454,6 +469,8 @@ export type Database = {
           last_reply_hidden_at?: string | null
           last_reply_hidden_reason?: string | null
           linked_job_archived_at?: string | null
+          machine_opened_at?: string | null
+          opened_at?: string | null
           organization_id: string
           pause_reason?: string | null
           paused_at?: string | null
@@ -475,6 +492,8 @@ export type Database = {
           auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id?: string
+          clicked_at?: string | null
+          contacted_at?: string | null
           converted_at?: string | null
           created_at?: string
           end_reason?: string | null
@@ -485,6 +504,8 @@ export type Database = {
           last_reply_hidden_at?: string | null
           last_reply_hidden_reason?: string | null
           linked_job_archived_at?: string | null
+          machine_opened_at?: string | null
+          opened_at?: string | null
           organization_id?: string
           pause_reason?: string | null
           paused_at?: string | null

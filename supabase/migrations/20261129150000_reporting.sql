@@ -18,7 +18,18 @@
 
 alter table public.enrollments
   add column converted_at timestamptz,
-  add column linked_job_archived_at timestamptz;
+  add column linked_job_archived_at timestamptz,
+  -- First email sent, first human open, first open by a privacy proxy / scanner, first human
+  -- click: kept by triggers so the metrics read one row per enrolment instead of grouping its
+  -- events (a sequence of 5,000 enrolments has ~25,000 of them).
+  add column contacted_at timestamptz,
+  add column opened_at timestamptz,
+  add column machine_opened_at timestamptz,
+  add column clicked_at timestamptz;
+alter table public.enrollment_stages
+  add column opened_at timestamptz,
+  add column machine_opened_at timestamptz,
+  add column clicked_at timestamptz;
 
 -- The home chart and "Mine": enrolments by who enrolled them and when they started.
 create index enrollments_org_started_idx on public.enrollments (organization_id, started_at)
@@ -28,11 +39,6 @@ create index enrollments_enrolled_by_started_idx on public.enrollments (enrolled
 -- Replies waiting for a response status ("what a recruiter needs today").
 create index enrollments_awaiting_response_idx on public.enrollments (enrolled_by)
   where response_status = 'replied';
--- Per-enrolment event flags for the metrics without visiting the heap.
-create index email_events_sequence_enrollment_idx on public.email_events (sequence_id, kind, enrollment_id, is_machine)
-  where kind in ('opened', 'clicked');
-create index email_events_stage_kind_idx on public.email_events (enrollment_stage_id, kind, is_machine, enrollment_id)
-  where kind in ('opened', 'clicked');
 -- Failed sends per sequence ("sequences with errors").
 create index enrollment_stages_failed_idx on public.enrollment_stages (sequence_id, updated_at) where status = 'failed';
 
@@ -88,6 +94,65 @@ create trigger enrollments_started_refresh_outcome after update of status on pub
 -- Backfill existing enrolments.
 select private.refresh_enrollment_outcome(c.candidate_id) from (select distinct candidate_id from public.considerations) c;
 
+-- Trigger (after insert on email_events): marks the first human open, machine open and human
+-- click on the stage and its enrolment (the metrics' inputs). Any role (in practice the
+-- tracking and webhook functions); definer because those marks are not the caller's to write.
+create function private.mark_engagement() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.kind = 'opened' and new.is_machine then
+    update public.enrollment_stages s set machine_opened_at = new.occurred_at
+    where s.id = new.enrollment_stage_id and s.machine_opened_at is null;
+    update public.enrollments e set machine_opened_at = new.occurred_at
+    where e.id = new.enrollment_id and e.machine_opened_at is null;
+  elsif new.kind = 'opened' then
+    update public.enrollment_stages s set opened_at = new.occurred_at
+    where s.id = new.enrollment_stage_id and s.opened_at is null;
+    update public.enrollments e set opened_at = new.occurred_at
+    where e.id = new.enrollment_id and e.opened_at is null;
+  elsif new.kind = 'clicked' and not new.is_machine then
+    update public.enrollment_stages s set clicked_at = new.occurred_at
+    where s.id = new.enrollment_stage_id and s.clicked_at is null;
+    update public.enrollments e set clicked_at = new.occurred_at
+    where e.id = new.enrollment_id and e.clicked_at is null;
+  end if;
+  return null;
+end $$;
+create trigger email_events_mark_engagement after insert on public.email_events
+  for each row when (new.kind in ('opened', 'clicked')) execute function private.mark_engagement();
+
+-- Trigger (after update of status on enrollment_stages): the first email sent marks the
+-- enrolment contacted. Any role (the sending engine); definer as above.
+create function private.mark_contacted() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  update public.enrollments e set contacted_at = coalesce(new.sent_at, pg_catalog.now())
+  where e.id = new.enrollment_id and e.contacted_at is null;
+  return null;
+end $$;
+create trigger enrollment_stages_mark_contacted after update of status on public.enrollment_stages
+  for each row when (new.status = 'sent' and old.status <> 'sent' and new.type = 'email')
+  execute function private.mark_contacted();
+
+-- Backfill the marks from what was already sent and tracked.
+update public.enrollment_stages s set opened_at = x.h, machine_opened_at = x.m, clicked_at = x.c
+from (select v.enrollment_stage_id,
+             pg_catalog.min(v.occurred_at) filter (where v.kind = 'opened' and not v.is_machine) as h,
+             pg_catalog.min(v.occurred_at) filter (where v.kind = 'opened' and v.is_machine) as m,
+             pg_catalog.min(v.occurred_at) filter (where v.kind = 'clicked' and not v.is_machine) as c
+      from public.email_events v where v.kind in ('opened', 'clicked') group by v.enrollment_stage_id) x
+where s.id = x.enrollment_stage_id;
+update public.enrollments e set opened_at = x.h, machine_opened_at = x.m, clicked_at = x.c
+from (select s.enrollment_id, pg_catalog.min(s.opened_at) as h, pg_catalog.min(s.machine_opened_at) as m, pg_catalog.min(s.clicked_at) as c
+      from public.enrollment_stages s
+      where s.opened_at is not null or s.machine_opened_at is not null or s.clicked_at is not null
+      group by s.enrollment_id) x
+where e.id = x.enrollment_id;
+update public.enrollments e set contacted_at = x.t
+from (select s.enrollment_id, pg_catalog.min(s.sent_at) as t from public.enrollment_stages s
+      where s.status = 'sent' and s.type = 'email' group by s.enrollment_id) x
+where e.id = x.enrollment_id;
+
 -- Where an enrolment appears in the pipeline: draft, in_progress, completed (no reply), replied
 -- (replied, interested, not interested), or stopped (cancelled / ended without a reply).
 -- Immutable and without subqueries, so it inlines. Callers: the readers below.
@@ -142,41 +207,29 @@ returns table (
   converted integer, stopped integer, drafts integer, contacted integer, opened integer, machine_opened integer,
   clicked integer, tracking_partial boolean)
 language sql stable security invoker set search_path = '' as $$
-  with e as (
-    select e.id, private.pipeline_state(e.status, e.response_status) as state, e.response_status,
-           e.linked_job_archived_at, e.converted_at
-    from public.enrollments e where e.sequence_id = sequence_metrics.sequence_id
-  ), sent as (
-    select distinct st.enrollment_id from public.enrollment_stages st
-    where st.sequence_id = sequence_metrics.sequence_id and st.status = 'sent' and st.type = 'email'
-  ), ev as (
-    select v.enrollment_id,
-           pg_catalog.bool_or(v.kind = 'opened' and not v.is_machine) as human_open,
-           pg_catalog.bool_or(v.kind = 'opened' and v.is_machine) as machine_open,
-           pg_catalog.bool_or(v.kind = 'clicked' and not v.is_machine) as click
-    from public.email_events v
-    where v.sequence_id = sequence_metrics.sequence_id and v.kind in ('opened', 'clicked')
-    group by v.enrollment_id
-  )
-  select
-    (pg_catalog.count(*) filter (where e.state <> 'draft'))::int,
-    (pg_catalog.count(*) filter (where e.state = 'in_progress'))::int,
-    (pg_catalog.count(*) filter (where e.state = 'completed'))::int,
-    (pg_catalog.count(*) filter (where e.state = 'replied'))::int,
-    (pg_catalog.count(*) filter (where e.response_status = 'interested' and e.linked_job_archived_at is null))::int,
-    (pg_catalog.count(*) filter (where e.converted_at is not null and e.state <> 'draft'))::int,
-    (pg_catalog.count(*) filter (where e.state = 'stopped'))::int,
-    (pg_catalog.count(*) filter (where e.state = 'draft'))::int,
-    (pg_catalog.count(s.enrollment_id))::int,
-    (pg_catalog.count(*) filter (where s.enrollment_id is not null and ev.human_open))::int,
-    (pg_catalog.count(*) filter (where s.enrollment_id is not null and ev.machine_open and not ev.human_open))::int,
-    (pg_catalog.count(*) filter (where s.enrollment_id is not null and ev.click))::int,
-    exists (select 1 from public.enrollment_stages st join public.members m on m.user_id = st.sender_user_id
-            where st.sequence_id = sequence_metrics.sequence_id and st.status = 'sent' and st.type = 'email'
-              and not m.tracking_enabled)
-  from e
-  left join sent s on s.enrollment_id = e.id
-  left join ev on ev.enrollment_id = e.id
+  -- One pass over the sequence's enrolments (their engagement marks are kept by triggers).
+  select (pg_catalog.count(*) filter (where x.state <> 'draft'))::int,
+         (pg_catalog.count(*) filter (where x.state = 'in_progress'))::int,
+         (pg_catalog.count(*) filter (where x.state = 'completed'))::int,
+         (pg_catalog.count(*) filter (where x.state = 'replied'))::int,
+         (pg_catalog.count(*) filter (where x.response_status = 'interested' and x.linked_job_archived_at is null))::int,
+         (pg_catalog.count(*) filter (where x.converted_at is not null and x.state <> 'draft'))::int,
+         (pg_catalog.count(*) filter (where x.state = 'stopped'))::int,
+         (pg_catalog.count(*) filter (where x.state = 'draft'))::int,
+         (pg_catalog.count(*) filter (where x.contacted_at is not null))::int,
+         (pg_catalog.count(*) filter (where x.contacted_at is not null and x.opened_at is not null))::int,
+         (pg_catalog.count(*) filter (where x.contacted_at is not null and x.opened_at is null
+                                        and x.machine_opened_at is not null))::int,
+         (pg_catalog.count(*) filter (where x.contacted_at is not null and x.clicked_at is not null))::int,
+         -- Few members turn tracking off: probe their sends in this sequence.
+         exists (select 1 from public.members m
+                 where not m.tracking_enabled and m.organization_id = (select private.current_org_id())
+                   and exists (select 1 from public.enrollment_stages st
+                               where st.sender_user_id = m.user_id and st.status = 'sent'
+                                 and st.sequence_id = sequence_metrics.sequence_id and st.type = 'email'))
+  from (select private.pipeline_state(e.status, e.response_status) as state, e.response_status,
+               e.linked_job_archived_at, e.converted_at, e.contacted_at, e.opened_at, e.machine_opened_at, e.clicked_at
+        from public.enrollments e where e.sequence_id = sequence_metrics.sequence_id) x
 $$;
 
 -- The same per stage (S8): for each stage position of the sequence's enrolments the caller may
@@ -187,35 +240,24 @@ returns table (
   "position" integer, sent integer, opened integer, machine_opened integer, clicked integer, replied integer,
   tracking_partial boolean)
 language sql stable security invoker set search_path = '' as $$
-  with st as (
-    select st.id, st.position, st.sender_user_id
-    from public.enrollment_stages st
+  select sp.position, sp.sent, sp.opened, sp.machine_opened, sp.clicked, coalesce(rp.replied, 0), sp.partial
+  from (
+    select st.position, pg_catalog.count(*)::int as sent,
+           (pg_catalog.count(*) filter (where st.opened_at is not null))::int as opened,
+           (pg_catalog.count(*) filter (where st.opened_at is null and st.machine_opened_at is not null))::int as machine_opened,
+           (pg_catalog.count(*) filter (where st.clicked_at is not null))::int as clicked,
+           coalesce(pg_catalog.bool_or(m.tracking_enabled is false), false) as partial
+    from public.enrollment_stages st left join public.members m on m.user_id = st.sender_user_id
     where st.sequence_id = sequence_stage_metrics.sequence_id and st.status in ('sent', 'task_done')
-  ), ev as (
-    select v.enrollment_stage_id,
-           pg_catalog.bool_or(v.kind = 'opened' and not v.is_machine) as human_open,
-           pg_catalog.bool_or(v.kind = 'opened' and v.is_machine) as machine_open,
-           pg_catalog.bool_or(v.kind = 'clicked' and not v.is_machine) as click
-    from public.email_events v
-    where v.sequence_id = sequence_stage_metrics.sequence_id and v.kind in ('opened', 'clicked')
-    group by v.enrollment_stage_id
-  ), rp as (
-    select distinct r.enrollment_stage_id from public.replies r
-    where r.sequence_id = sequence_stage_metrics.sequence_id and r.enrollment_stage_id is not null
-  )
-  select st.position,
-    pg_catalog.count(*)::int,
-    (pg_catalog.count(*) filter (where ev.human_open))::int,
-    (pg_catalog.count(*) filter (where ev.machine_open and not ev.human_open))::int,
-    (pg_catalog.count(*) filter (where ev.click))::int,
-    (pg_catalog.count(rp.enrollment_stage_id))::int,
-    pg_catalog.bool_or(m.tracking_enabled is false)
-  from st
-  left join ev on ev.enrollment_stage_id = st.id
-  left join rp on rp.enrollment_stage_id = st.id
-  left join public.members m on m.user_id = st.sender_user_id
-  group by st.position
-  order by st.position
+    group by st.position
+  ) sp
+  left join (
+    select st.position, (pg_catalog.count(distinct r.enrollment_stage_id))::int as replied
+    from public.replies r join public.enrollment_stages st on st.id = r.enrollment_stage_id
+    where r.sequence_id = sequence_stage_metrics.sequence_id and st.sequence_id = sequence_stage_metrics.sequence_id
+    group by st.position
+  ) rp on rp.position = sp.position
+  order by sp.position
 $$;
 
 -- The Sourcing home chart (S8): the past `weeks` weeks (this week included), in the
@@ -309,9 +351,10 @@ language sql stable security invoker set search_path = '' as $$
 $$;
 
 revoke execute on function private.refresh_enrollment_outcome(uuid), private.considerations_refresh_outcome(),
-  private.enrollment_started_refresh_outcome() from public, anon;
+  private.enrollment_started_refresh_outcome(), private.mark_engagement(), private.mark_contacted() from public, anon;
 grant execute on function private.refresh_enrollment_outcome(uuid), private.considerations_refresh_outcome(),
-  private.enrollment_started_refresh_outcome() to authenticated, service_role;
+  private.enrollment_started_refresh_outcome(), private.mark_engagement(), private.mark_contacted()
+  to authenticated, service_role;
 grant execute on function private.pipeline_state(public.enrollment_status, public.response_status)
   to authenticated, service_role;
 revoke execute on function public.sequence_board(uuid), public.sequence_metrics(uuid),
