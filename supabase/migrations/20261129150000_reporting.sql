@@ -31,9 +31,13 @@ alter table public.enrollment_stages
   add column machine_opened_at timestamptz,
   add column clicked_at timestamptz;
 
--- The home chart and "Mine": enrolments by who enrolled them and when they started.
-create index enrollments_org_started_idx on public.enrollments (organization_id, started_at)
-  where started_at is not null;
+-- The home chart: an organisation's enrolments by start, with what the chart reads (index only).
+create index enrollments_home_idx on public.enrollments (organization_id, started_at)
+  include (sequence_id, enrolled_by, response_status, converted_at) where started_at is not null;
+-- The metrics: a sequence's enrolments with their pipeline and engagement marks (index only).
+create index enrollments_metrics_idx on public.enrollments (sequence_id, organization_id)
+  include (status, response_status, linked_job_archived_at, converted_at, contacted_at, opened_at, machine_opened_at,
+           clicked_at);
 create index enrollments_enrolled_by_started_idx on public.enrollments (enrolled_by, started_at)
   where started_at is not null;
 -- Replies waiting for a response status ("what a recruiter needs today").
