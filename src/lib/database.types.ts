@@ -113,7 +113,6 @@ export type Database = {
           location: string | null
           organization_id: string
           reason_for_outreach: string | null
-          search_text: string
           time_zone: string | null
           title: string | null
           updated_at: string
@@ -134,7 +133,6 @@ export type Database = {
           location?: string | null
           organization_id: string
           reason_for_outreach?: string | null
-          search_text?: never
           time_zone?: string | null
           title?: string | null
           updated_at?: string
@@ -155,7 +153,6 @@ export type Database = {
           location?: string | null
           organization_id?: string
           reason_for_outreach?: string | null
-          search_text?: never
           time_zone?: string | null
           title?: string | null
           updated_at?: string
@@ -228,47 +225,6 @@ export type Database = {
           },
         ]
       }
-      custom_fields: {
-        Row: {
-          created_at: string
-          id: string
-          key: string
-          label: string
-          options: string[]
-          organization_id: string
-          retired_at: string | null
-          type: string
-        }
-        Insert: {
-          created_at?: string
-          id?: string
-          key: string
-          label: string
-          options?: string[]
-          organization_id: string
-          retired_at?: string | null
-          type: string
-        }
-        Update: {
-          created_at?: string
-          id?: string
-          key?: string
-          label?: string
-          options?: string[]
-          organization_id?: string
-          retired_at?: string | null
-          type?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "custom_fields_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
       email_events: {
         Row: {
           created_at: string
@@ -322,67 +278,6 @@ export type Database = {
           },
         ]
       }
-      enrollment_ai_tokens: {
-        Row: {
-          enrollment_id: string
-          error: string | null
-          generated_at: string | null
-          key: string
-          model: string | null
-          organization_id: string
-          reviewed_at: string | null
-          reviewed_by: string | null
-          sequence_id: string
-          value: string | null
-        }
-        Insert: {
-          enrollment_id: string
-          error?: string | null
-          generated_at?: string | null
-          key: string
-          model?: string | null
-          organization_id: string
-          reviewed_at?: string | null
-          reviewed_by?: string | null
-          sequence_id: string
-          value?: string | null
-        }
-        Update: {
-          enrollment_id?: string
-          error?: string | null
-          generated_at?: string | null
-          key?: string
-          model?: string | null
-          organization_id?: string
-          reviewed_at?: string | null
-          reviewed_by?: string | null
-          sequence_id?: string
-          value?: string | null
-        }
-        Relationships: [
-          {
-            foreignKeyName: "enrollment_ai_tokens_enrollment_id_fkey"
-            columns: ["enrollment_id"]
-            isOneToOne: false
-            referencedRelation: "enrollments"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "enrollment_ai_tokens_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "enrollment_ai_tokens_sequence_id_fkey"
-            columns: ["sequence_id"]
-            isOneToOne: false
-            referencedRelation: "sequences"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
       enrollment_batches: {
         Row: {
           created_at: string
@@ -420,6 +315,7 @@ export type Database = {
           attempts: number
           body: Json
           candidate_id: string
+          clicked_at: string | null
           created_at: string
           deferred_reason: string | null
           delay_days: number
@@ -429,7 +325,9 @@ export type Database = {
           id: string
           idempotency_key: string
           lease_until: string | null
+          machine_opened_at: string | null
           message_id: string | null
+          opened_at: string | null
           organization_id: string
           position: number
           provider_message_id: string | null
@@ -449,6 +347,7 @@ export type Database = {
           attempts?: number
           body?: Json
           candidate_id: string
+          clicked_at?: string | null
           created_at?: string
           deferred_reason?: string | null
           delay_days?: number
@@ -458,7 +357,9 @@ export type Database = {
           id?: string
           idempotency_key: string
           lease_until?: string | null
+          machine_opened_at?: string | null
           message_id?: string | null
+          opened_at?: string | null
           organization_id: string
           position: number
           provider_message_id?: string | null
@@ -478,6 +379,7 @@ export type Database = {
           attempts?: number
           body?: Json
           candidate_id?: string
+          clicked_at?: string | null
           created_at?: string
           deferred_reason?: string | null
           delay_days?: number
@@ -487,7 +389,9 @@ export type Database = {
           id?: string
           idempotency_key?: string
           lease_until?: string | null
+          machine_opened_at?: string | null
           message_id?: string | null
+          opened_at?: string | null
           organization_id?: string
           position?: number
           provider_message_id?: string | null
@@ -518,6 +422,9 @@ export type Database = {
           auto_archive_at: string | null
           batch_id: string | null
           candidate_id: string
+          clicked_at: string | null
+          contacted_at: string | null
+          converted_at: string | null
           created_at: string
           end_reason: string | null
           ended_at: string | null
@@ -526,6 +433,9 @@ export type Database = {
           include_unsubscribe_link: boolean
           last_reply_hidden_at: string | null
           last_reply_hidden_reason: string | null
+          linked_job_archived_at: string | null
+          machine_opened_at: string | null
+          opened_at: string | null
           organization_id: string
           pause_reason: string | null
           paused_at: string | null
@@ -547,6 +457,9 @@ export type Database = {
           auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id: string
+          clicked_at?: string | null
+          contacted_at?: string | null
+          converted_at?: string | null
           created_at?: string
           end_reason?: string | null
           ended_at?: string | null
@@ -555,6 +468,9 @@ export type Database = {
           include_unsubscribe_link?: boolean
           last_reply_hidden_at?: string | null
           last_reply_hidden_reason?: string | null
+          linked_job_archived_at?: string | null
+          machine_opened_at?: string | null
+          opened_at?: string | null
           organization_id: string
           pause_reason?: string | null
           paused_at?: string | null
@@ -576,6 +492,9 @@ export type Database = {
           auto_archive_at?: string | null
           batch_id?: string | null
           candidate_id?: string
+          clicked_at?: string | null
+          contacted_at?: string | null
+          converted_at?: string | null
           created_at?: string
           end_reason?: string | null
           ended_at?: string | null
@@ -584,6 +503,9 @@ export type Database = {
           include_unsubscribe_link?: boolean
           last_reply_hidden_at?: string | null
           last_reply_hidden_reason?: string | null
+          linked_job_archived_at?: string | null
+          machine_opened_at?: string | null
+          opened_at?: string | null
           organization_id?: string
           pause_reason?: string | null
           paused_at?: string | null
@@ -737,57 +659,6 @@ export type Database = {
           },
         ]
       }
-      member_invitations: {
-        Row: {
-          accepted_at: string | null
-          accepted_user_id: string | null
-          access_level: Database["public"]["Enums"]["access_level"]
-          agency_id: string | null
-          created_at: string
-          email: string
-          id: string
-          invited_by: string
-          organization_id: string
-        }
-        Insert: {
-          accepted_at?: string | null
-          accepted_user_id?: string | null
-          access_level?: Database["public"]["Enums"]["access_level"]
-          agency_id?: string | null
-          created_at?: string
-          email: string
-          id?: string
-          invited_by?: string
-          organization_id: string
-        }
-        Update: {
-          accepted_at?: string | null
-          accepted_user_id?: string | null
-          access_level?: Database["public"]["Enums"]["access_level"]
-          agency_id?: string | null
-          created_at?: string
-          email?: string
-          id?: string
-          invited_by?: string
-          organization_id?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "member_invitations_agency_id_organization_id_fkey"
-            columns: ["agency_id", "organization_id"]
-            isOneToOne: false
-            referencedRelation: "agencies"
-            referencedColumns: ["id", "organization_id"]
-          },
-          {
-            foreignKeyName: "member_invitations_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
       members: {
         Row: {
           access_level: Database["public"]["Enums"]["access_level"]
@@ -795,7 +666,6 @@ export type Database = {
           classification_preference: Database["public"]["Enums"]["classification_preference"]
           created_at: string
           daily_send_cap: number | null
-          deactivated_at: string | null
           display_name: string
           organization_id: string
           sender_email: string | null
@@ -813,7 +683,6 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
-          deactivated_at?: string | null
           display_name?: string
           organization_id: string
           sender_email?: string | null
@@ -831,7 +700,6 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
-          deactivated_at?: string | null
           display_name?: string
           organization_id?: string
           sender_email?: string | null
@@ -862,11 +730,8 @@ export type Database = {
       }
       organizations: {
         Row: {
-          ai_tokens_enabled: boolean
           created_at: string
           daily_send_cap: number
-          default_include_unsubscribe_link: boolean
-          default_send_window: Json | null
           exclude_confidential_job_candidate_emails: boolean
           exclude_hired_candidate_emails: boolean
           exclude_internal_candidate_emails: boolean
@@ -879,11 +744,8 @@ export type Database = {
           updated_at: string
         }
         Insert: {
-          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
-          default_include_unsubscribe_link?: boolean
-          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -896,11 +758,8 @@ export type Database = {
           updated_at?: string
         }
         Update: {
-          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
-          default_include_unsubscribe_link?: boolean
-          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -1011,59 +870,6 @@ export type Database = {
             columns: ["sequence_id"]
             isOneToOne: false
             referencedRelation: "sequences"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
-      sending_domains: {
-        Row: {
-          checked_at: string | null
-          created_at: string
-          created_by: string | null
-          domain: string
-          id: string
-          last_error: string | null
-          organization_id: string
-          provider_domain_id: string | null
-          records: Json
-          status: string
-          updated_at: string
-          verified_at: string | null
-        }
-        Insert: {
-          checked_at?: string | null
-          created_at?: string
-          created_by?: string | null
-          domain: string
-          id?: string
-          last_error?: string | null
-          organization_id: string
-          provider_domain_id?: string | null
-          records?: Json
-          status?: string
-          updated_at?: string
-          verified_at?: string | null
-        }
-        Update: {
-          checked_at?: string | null
-          created_at?: string
-          created_by?: string | null
-          domain?: string
-          id?: string
-          last_error?: string | null
-          organization_id?: string
-          provider_domain_id?: string | null
-          records?: Json
-          status?: string
-          updated_at?: string
-          verified_at?: string | null
-        }
-        Relationships: [
-          {
-            foreignKeyName: "sending_domains_organization_id_fkey"
-            columns: ["organization_id"]
-            isOneToOne: false
-            referencedRelation: "organizations"
             referencedColumns: ["id"]
           },
         ]
@@ -1211,7 +1017,6 @@ export type Database = {
           access: Database["public"]["Enums"]["sequence_access"]
           archived_at: string | null
           auto_archive_after_days: number | null
-          channel_key: string
           created_at: string
           direct_link_secret: string
           id: string
@@ -1226,7 +1031,6 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
-          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1241,7 +1045,6 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
-          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1390,7 +1193,6 @@ export type Database = {
       unmatched_replies: {
         Row: {
           body_text: string | null
-          enrollment_id: string | null
           from_email: string | null
           headers: Json
           id: string
@@ -1398,13 +1200,11 @@ export type Database = {
           organization_id: string | null
           provider_email_id: string | null
           received_at: string
-          review_reason: string | null
           subject: string | null
           to_email: string | null
         }
         Insert: {
           body_text?: string | null
-          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1412,13 +1212,11 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
-          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Update: {
           body_text?: string | null
-          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1426,18 +1224,10 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
-          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Relationships: [
-          {
-            foreignKeyName: "unmatched_replies_enrollment_id_fkey"
-            columns: ["enrollment_id"]
-            isOneToOne: false
-            referencedRelation: "enrollments"
-            referencedColumns: ["id"]
-          },
           {
             foreignKeyName: "unmatched_replies_organization_id_fkey"
             columns: ["organization_id"]
@@ -1456,28 +1246,6 @@ export type Database = {
     }
     Views: { [_ in never]: never }
     Functions: {
-      accept_invitation: { Args: Record<PropertyKey, never>; Returns: boolean }
-      ai_token_targets: {
-        Args: { enrollment_ids: string[] }
-        Returns: {
-          enrollment_id: string
-          organization_id: string
-          sequence_id: string
-          keys: string[]
-          ai_enabled: boolean
-          first_name: string
-          last_name: string
-          title: string
-          company: string
-          location: string
-          job_title: string
-          reason_for_outreach: string
-        }[]
-      }
-      ai_token_values: {
-        Args: { p_enrollment_ids: string[] }
-        Returns: { enrollment_id: string; key: string; value: string }[]
-      }
       apply_edits_to_batch: {
         Args: { enrollment_ids: string[]; edits: Json }
         Returns: {
@@ -1565,6 +1333,28 @@ export type Database = {
           detail: string
         }[]
       }
+      home_activity: {
+        Args: { scope?: string; weeks?: number }
+        Returns: {
+          week_start: string
+          sent: number
+          replied: number
+          converted: number
+        }[]
+      }
+      home_activity_candidates: {
+        Args: { week_start: string; scope?: string; metric?: string }
+        Returns: {
+          enrollment_id: string
+          sequence_id: string
+          sequence_title: string
+          candidate_id: string
+          candidate_name: string
+          started_at: string
+          replied: boolean
+          converted: boolean
+        }[]
+      }
       ingest_resend_event: {
         Args: { delivery_id: string; event: Json; derived?: Json }
         Returns: Json
@@ -1641,22 +1431,6 @@ export type Database = {
           detail: string
         }[]
       }
-      retire_custom_field: { Args: { field_id: string }; Returns: undefined }
-      review_ai_token: {
-        Args: { enrollment_id: string; key: string; value: string }
-        Returns: {
-          enrollment_id: string
-          error: string | null
-          generated_at: string | null
-          key: string
-          model: string | null
-          organization_id: string
-          reviewed_at: string | null
-          reviewed_by: string | null
-          sequence_id: string
-          value: string | null
-        }
-      }
       save_subscription_choice: {
         Args: {
           stage_id: string
@@ -1666,28 +1440,66 @@ export type Database = {
         }
         Returns: Json
       }
-      search_candidates: {
-        Args: { p_query: string }
+      sequence_board: {
+        Args: { sequence_id: string }
         Returns: {
-          alternate_emails: string[]
-          company: string | null
-          created_at: string
-          created_by: string | null
-          custom_fields: Json
-          email: string | null
-          first_name: string
-          hired: boolean
           id: string
-          internal: boolean
-          last_name: string
-          linkedin_url: string | null
-          location: string | null
-          organization_id: string
-          reason_for_outreach: string | null
-          search_text: string
-          time_zone: string | null
-          title: string | null
-          updated_at: string
+          batch_id: string
+          status: Database["public"]["Enums"]["enrollment_status"]
+          response_status: Database["public"]["Enums"]["response_status"]
+          pipeline: string
+          interested: boolean
+          converted: boolean
+          end_reason: string
+          hidden_reply_reason: string
+          response_provider: string
+          response_confidence: number
+          response_set_by: string
+          started_at: string
+          candidate_id: string
+          candidate_name: string
+          candidate_email: string
+          stages: Json
+        }[]
+      }
+      sequence_metrics: {
+        Args: { sequence_id: string }
+        Returns: {
+          enrolled: number
+          in_progress: number
+          completed: number
+          replied: number
+          interested: number
+          converted: number
+          stopped: number
+          drafts: number
+          contacted: number
+          opened: number
+          machine_opened: number
+          clicked: number
+          tracking_partial: boolean
+        }[]
+      }
+      sequence_stage_metrics: {
+        Args: { sequence_id: string }
+        Returns: {
+          position: number
+          sent: number
+          opened: number
+          machine_opened: number
+          clicked: number
+          replied: number
+          tracking_partial: boolean
+        }[]
+      }
+      sequences_with_errors: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          sequence_id: string
+          title: string
+          failed: number
+          last_reason: string
+          last_failed_at: string
         }[]
       }
       set_response_status: {
@@ -1713,10 +1525,6 @@ export type Database = {
           reason: string
           detail: string
         }[]
-      }
-      verified_sender_domains: {
-        Args: { p_org_ids: string[] }
-        Returns: { organization_id: string; domain: string }[]
       }
     }
     Enums: {

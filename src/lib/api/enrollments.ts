@@ -4,7 +4,8 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
-import type { Database } from '$lib/database.types';
+import type { Database, Json } from '$lib/database.types';
+import type { SendWindow } from '$lib/email/index.ts';
 
 export type EnrollmentStatus = Database['public']['Enums']['enrollment_status'];
 export type ResponseStatus = Database['public']['Enums']['response_status'];
@@ -93,11 +94,29 @@ export const pauseEnrollments = (ids: string[]) => lifecycle('pause_enrollments'
 export const resumeEnrollments = (ids: string[]) => lifecycle('resume_enrollments', ids, 'resume the sequences');
 export const cancelEnrollments = (ids: string[]) => lifecycle('cancel_enrollments', ids, 'cancel the sequences');
 
+/** Where an enrolment shows in the pipeline (computed in SQL: private.pipeline_state). */
+export type PipelineState = 'draft' | 'in_progress' | 'completed' | 'replied' | 'stopped';
+
+export interface BoardStage {
+  position: number;
+  type: Database['public']['Enums']['stage_type'];
+  status: StageStatus;
+  scheduledAt: string | null;
+  sentAt: string | null;
+  sendWindow: SendWindow | null;
+  deferredReason: string | null;
+}
+
 export interface EnrollmentRow {
   id: string;
   batchId: string | null;
   status: EnrollmentStatus;
   responseStatus: ResponseStatus;
+  pipeline: PipelineState;
+  /** Interested and not archived on the sequence's linked job. */
+  interested: boolean;
+  /** Added to a job and past its sourcing stages. */
+  converted: boolean;
   endReason: string | null;
   hiddenReplyReason: string | null;
   /** Who set the response: `user`, or the classifier that did (with its confidence, 0–1). */
@@ -105,40 +124,41 @@ export interface EnrollmentRow {
   responseConfidence: number | null;
   startedAt: string | null;
   candidate: { id: string; name: string; email: string | null };
-  stages: Array<{ position: number; status: StageStatus; scheduledAt: string | null; sentAt: string | null }>;
+  stages: BoardStage[];
 }
 
-type Row = {
+type BoardRow = {
   id: string;
   batch_id: string | null;
   status: EnrollmentStatus;
   response_status: ResponseStatus;
+  pipeline: PipelineState;
+  interested: boolean;
+  converted: boolean;
   end_reason: string | null;
-  last_reply_hidden_reason: string | null;
+  hidden_reply_reason: string | null;
   response_provider: string | null;
   response_confidence: number | null;
   started_at: string | null;
-  candidate: { id: string; first_name: string; last_name: string; email: string | null } | null;
-  enrollment_stages: Array<{
+  candidate_id: string | null;
+  candidate_name: string | null;
+  candidate_email: string | null;
+  stages: Array<{
     position: number;
+    type: BoardStage['type'];
     status: StageStatus;
     scheduled_at: string | null;
     sent_at: string | null;
+    send_window: SendWindow | null;
+    deferred_reason: string | null;
   }>;
 };
 
-/** A sequence's enrolments, newest first, with their stages (RLS decides which the user sees). */
+/** A sequence's enrolments, newest first, with their stages, in one call (RLS decides which the user sees). */
 export async function listEnrollments(sequenceId: string): Promise<Result<EnrollmentRow[]>> {
   const { data, error } = await supabase
-    .from('enrollments')
-    .select(
-      'id, batch_id, status, response_status, end_reason, last_reply_hidden_reason, response_provider, response_confidence, started_at, candidate:candidates!enrollments_candidate_id_organization_id_fkey(id, first_name, last_name, email), enrollment_stages(position, status, scheduled_at, sent_at)',
-    )
-    .eq('sequence_id', sequenceId)
-    .order('created_at', { ascending: false })
-    .order('position', { referencedTable: 'enrollment_stages' })
-    .limit(1000)
-    .overrideTypes<Row[], { merge: false }>();
+    .rpc('sequence_board', { sequence_id: sequenceId })
+    .overrideTypes<BoardRow[], { merge: false }>();
   if (error) return fail(error, 'Could not load the enrolments.');
   return ok(
     data.map((r) => ({
@@ -146,21 +166,27 @@ export async function listEnrollments(sequenceId: string): Promise<Result<Enroll
       batchId: r.batch_id,
       status: r.status,
       responseStatus: r.response_status,
+      pipeline: r.pipeline,
+      interested: r.interested,
+      converted: r.converted,
       endReason: r.end_reason,
-      hiddenReplyReason: r.last_reply_hidden_reason,
+      hiddenReplyReason: r.hidden_reply_reason,
       responseProvider: r.response_provider,
       responseConfidence: r.response_confidence,
       startedAt: r.started_at,
       candidate: {
-        id: r.candidate?.id ?? '',
-        name: r.candidate ? `${r.candidate.first_name} ${r.candidate.last_name}`.trim() : 'Unknown candidate',
-        email: r.candidate?.email ?? null,
+        id: r.candidate_id ?? '',
+        name: r.candidate_name || 'Unknown candidate',
+        email: r.candidate_email,
       },
-      stages: r.enrollment_stages.map((s) => ({
+      stages: r.stages.map((s) => ({
         position: s.position,
+        type: s.type,
         status: s.status,
         scheduledAt: s.scheduled_at,
         sentAt: s.sent_at,
+        sendWindow: s.send_window,
+        deferredReason: s.deferred_reason,
       })),
     })),
   );
@@ -183,22 +209,274 @@ export async function setResponseStatus(
 }
 
 /**
- * Calls `onChange` whenever an enrolment of the sequence or one of its stages changes, for
- * everyone watching (SPEC S8). Returns a function that unsubscribes.
+ * Calls `onChange` whenever an enrolment of the sequence, one of its stages, an open, a click
+ * or a reply changes, for everyone watching (SPEC S8). Database broadcast on the private channel
+ * `board:<sequence id>`, authorised once at join by RLS (20261129150100_live_boards_broadcast.sql;
+ * chosen over postgres_changes by bench/live-boards.js). `onStatus` hears whether the channel is
+ * connected, so the board can say when it is not live. Returns a function that unsubscribes.
  */
-export function watchEnrollments(sequenceId: string, onChange: () => void): () => void {
+export function watchEnrollments(
+  sequenceId: string,
+  onChange: () => void,
+  onStatus: (live: boolean) => void = () => {},
+): () => void {
   const channel: RealtimeChannel = supabase
-    .channel(`enrollments-of-${sequenceId}`)
-    .on(
-      'postgres_changes',
-      { event: '*', schema: 'public', table: 'enrollments', filter: `sequence_id=eq.${sequenceId}` },
-      onChange,
-    )
-    .on(
-      'postgres_changes',
-      { event: '*', schema: 'public', table: 'enrollment_stages', filter: `sequence_id=eq.${sequenceId}` },
-      onChange,
-    )
-    .subscribe();
+    .channel(`board:${sequenceId}`, { config: { private: true } })
+    .on('broadcast', { event: 'change' }, onChange)
+    .subscribe((status) => {
+      onStatus(status === 'SUBSCRIBED');
+      // Changes made while the channel was down were not heard: catch up once it is back.
+      if (status === 'SUBSCRIBED') onChange();
+    });
   return () => void supabase.removeChannel(channel);
+}
+
+/** One stage's change in an edit of live enrolments; fields left out keep their value. */
+export interface StageEdit {
+  position: number;
+  subject?: string;
+  body?: unknown;
+  delay_days?: number;
+  delay_hours?: number;
+}
+
+function outcomes(data: Array<{ enrollment_id: string; ok: boolean; reason: string | null; detail: string | null }>) {
+  return data.map((r) => ({ enrollmentId: r.enrollment_id, ok: r.ok, reason: r.reason, detail: r.detail }));
+}
+
+/** Edits the unsent stages of one enrolment, all or nothing (sent stages are never changed). */
+export async function editEnrollment(id: string, edits: StageEdit[]): Promise<Result<ActionOutcome[]>> {
+  if (edits.length === 0) return { ok: false, error: 'Nothing was changed.' };
+  const { data, error } = await supabase.rpc('update_enrollment_draft', {
+    enrollment_id: id,
+    stages: edits as unknown as Json,
+  });
+  if (error) return fail(error, 'Could not edit the sequence.');
+  return ok(outcomes(data));
+}
+
+/**
+ * Bulk edit (S5): the database applies the edits to the largest same-batch group of `ids` and
+ * answers the others `not_in_batch`; each enrolment of the group succeeds or fails on its own.
+ */
+export async function editBatch(ids: string[], edits: StageEdit[]): Promise<Result<ActionOutcome[]>> {
+  if (ids.length === 0) return { ok: false, error: 'Select at least one enrolment.' };
+  if (edits.length === 0) return { ok: false, error: 'Nothing was changed.' };
+  const { data, error } = await supabase.rpc('apply_edits_to_batch', {
+    enrollment_ids: ids,
+    edits: edits as unknown as Json,
+  });
+  if (error) return fail(error, 'Could not edit the sequences.');
+  return ok(outcomes(data));
+}
+
+/** The other enrolments made in the same batch, still running or paused (offered "apply to the rest"). */
+export async function batchSiblings(enrollmentId: string, batchId: string): Promise<Result<string[]>> {
+  const { data, error } = await supabase
+    .from('enrollments')
+    .select('id')
+    .eq('batch_id', batchId)
+    .neq('id', enrollmentId)
+    .in('status', ['running', 'paused', 'draft']);
+  if (error) return fail(error, 'Could not find the rest of the batch.');
+  return ok(data.map((r) => r.id));
+}
+
+export interface DetailStage {
+  id: string;
+  position: number;
+  type: BoardStage['type'];
+  status: StageStatus;
+  scheduledAt: string | null;
+  sentAt: string | null;
+  subject: string;
+  body: unknown;
+  delayDays: number;
+  delayHours: number;
+  sendWindow: SendWindow | null;
+  endReason: string | null;
+  deferredReason: string | null;
+  senderTimeZone: string | null;
+  opens: { human: number; machine: number; last: string | null };
+  clicks: Array<{ url: string; at: string; machine: boolean }>;
+}
+
+export interface DetailReply {
+  id: string;
+  stagePosition: number | null;
+  subject: string;
+  /** The reply without the quoted thread (what the candidate wrote). */
+  text: string;
+  /** The whole text, quoted thread included. */
+  fullText: string;
+  receivedAt: string;
+  classification: string | null;
+  provider: string | null;
+  confidence: number | null;
+  reason: string | null;
+}
+
+export interface EnrollmentDetail {
+  id: string;
+  batchId: string | null;
+  status: EnrollmentStatus;
+  responseStatus: ResponseStatus;
+  responseReason: string | null;
+  responseProvider: string | null;
+  responseConfidence: number | null;
+  responseSetBy: string | null;
+  responseSetAt: string | null;
+  pauseReason: string | null;
+  resumeAt: string | null;
+  candidate: { id: string; name: string; email: string | null; timeZone: string | null };
+  organizationTimeZone: string;
+  stages: DetailStage[];
+  replies: DetailReply[];
+}
+
+/** Everything the recipient detail shows for one enrolment: stages, opens, clicks, replies, classification. */
+export async function getEnrollmentDetail(id: string): Promise<Result<EnrollmentDetail | null>> {
+  const [e, st, ev, rp] = await Promise.all([
+    supabase
+      .from('enrollments')
+      .select(
+        'id, batch_id, status, response_status, response_reason, response_provider, response_confidence, response_set_by, response_set_at, pause_reason, resume_at, organization_id, candidate:candidates!enrollments_candidate_id_organization_id_fkey(id, first_name, last_name, email, time_zone)',
+      )
+      .eq('id', id)
+      .maybeSingle(),
+    supabase
+      .from('enrollment_stages')
+      .select(
+        'id, position, type, status, scheduled_at, sent_at, subject, body, delay_days, delay_hours, send_window, end_reason, deferred_reason, sender_user_id',
+      )
+      .eq('enrollment_id', id)
+      .order('position'),
+    supabase
+      .from('email_events')
+      .select('enrollment_stage_id, kind, is_machine, url, occurred_at')
+      .eq('enrollment_id', id)
+      .in('kind', ['opened', 'clicked'])
+      .order('occurred_at'),
+    supabase
+      .from('replies')
+      .select(
+        'id, enrollment_stage_id, subject, body_text, body_display, received_at, classification, classification_provider, classification_confidence, classification_reason',
+      )
+      .eq('enrollment_id', id)
+      .order('received_at'),
+  ]);
+  const err = e.error ?? st.error ?? ev.error ?? rp.error;
+  if (err) return fail(err, 'Could not load the recipient detail.');
+  if (!e.data) return ok(null);
+  const row = e.data as unknown as {
+    id: string;
+    batch_id: string | null;
+    status: EnrollmentStatus;
+    response_status: ResponseStatus;
+    response_reason: string | null;
+    response_provider: string | null;
+    response_confidence: number | null;
+    response_set_at: string | null;
+    pause_reason: string | null;
+    resume_at: string | null;
+    response_set_by: string | null;
+    organization_id: string;
+    candidate: {
+      id: string;
+      first_name: string;
+      last_name: string;
+      email: string | null;
+      time_zone: string | null;
+    } | null;
+  };
+  const stageRows = (st.data ?? []) as unknown as Array<{
+    id: string;
+    position: number;
+    type: BoardStage['type'];
+    status: StageStatus;
+    scheduled_at: string | null;
+    sent_at: string | null;
+    subject: string;
+    body: unknown;
+    delay_days: number;
+    delay_hours: number;
+    send_window: SendWindow | null;
+    end_reason: string | null;
+    deferred_reason: string | null;
+    sender_user_id: string | null;
+  }>;
+  const people = [...new Set([row.response_set_by, ...stageRows.map((s) => s.sender_user_id)].filter((x) => !!x))];
+  const [mem, org] = await Promise.all([
+    people.length
+      ? supabase
+          .from('members')
+          .select('user_id, display_name, time_zone')
+          .in('user_id', people as string[])
+      : Promise.resolve({ data: [], error: null }),
+    supabase.from('organizations').select('time_zone').eq('id', row.organization_id).maybeSingle(),
+  ]);
+  if (mem.error ?? org.error) return fail(mem.error ?? org.error, 'Could not load the recipient detail.');
+  const member = new Map((mem.data ?? []).map((m) => [m.user_id, m]));
+  const events = ev.data ?? [];
+  const positionOf = new Map(stageRows.map((s) => [s.id, s.position]));
+  return ok({
+    id: row.id,
+    batchId: row.batch_id,
+    status: row.status,
+    responseStatus: row.response_status,
+    responseReason: row.response_reason,
+    responseProvider: row.response_provider,
+    responseConfidence: row.response_confidence,
+    responseSetBy: row.response_set_by ? (member.get(row.response_set_by)?.display_name ?? 'a teammate') : null,
+    responseSetAt: row.response_set_at,
+    pauseReason: row.pause_reason,
+    resumeAt: row.resume_at,
+    candidate: {
+      id: row.candidate?.id ?? '',
+      name: row.candidate ? `${row.candidate.first_name} ${row.candidate.last_name}`.trim() : 'Unknown candidate',
+      email: row.candidate?.email ?? null,
+      timeZone: row.candidate?.time_zone ?? null,
+    },
+    organizationTimeZone: org.data?.time_zone ?? 'UTC',
+    stages: stageRows.map((s) => {
+      const mine = events.filter((x) => x.enrollment_stage_id === s.id);
+      const opens = mine.filter((x) => x.kind === 'opened');
+      return {
+        id: s.id,
+        position: s.position,
+        type: s.type,
+        status: s.status,
+        scheduledAt: s.scheduled_at,
+        sentAt: s.sent_at,
+        subject: s.subject,
+        body: s.body,
+        delayDays: s.delay_days,
+        delayHours: s.delay_hours,
+        sendWindow: s.send_window,
+        endReason: s.end_reason,
+        deferredReason: s.deferred_reason,
+        senderTimeZone: s.sender_user_id ? (member.get(s.sender_user_id)?.time_zone ?? null) : null,
+        opens: {
+          human: opens.filter((x) => !x.is_machine).length,
+          machine: opens.filter((x) => x.is_machine).length,
+          last: opens.filter((x) => !x.is_machine).at(-1)?.occurred_at ?? null,
+        },
+        clicks: mine
+          .filter((x) => x.kind === 'clicked')
+          .map((x) => ({ url: x.url ?? '', at: x.occurred_at, machine: x.is_machine })),
+      };
+    }),
+    replies: (rp.data ?? []).map((r) => ({
+      id: r.id,
+      stagePosition: r.enrollment_stage_id ? (positionOf.get(r.enrollment_stage_id) ?? null) : null,
+      subject: r.subject,
+      text: r.body_display ?? r.body_text,
+      fullText: r.body_text,
+      receivedAt: r.received_at,
+      classification: r.classification,
+      provider: r.classification_provider,
+      confidence: r.classification_confidence,
+      reason: r.classification_reason,
+    })),
+  });
 }

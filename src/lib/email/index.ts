@@ -72,6 +72,7 @@ export {
   isValidTimeZone,
   isoWeekday,
   nextInstantInWindow,
+  nextTriggerAt,
   nominalDueAt,
   offsetAt,
   parseClockTime,

@@ -410,3 +410,20 @@ export function shiftAfterPause<T extends ScheduledStage>(stages: readonly T[], 
     stage.done || shift === 0 ? { ...stage } : { ...stage, dueAt: new Date(stage.dueAt.getTime() + shift) },
   );
 }
+
+/**
+ * When a scheduled stage will actually go out, by the sending engine's rule: it is claimed
+ * once `scheduledAt` has passed (or at once when it already has), and if that moment is outside
+ * the stage's send window it is deferred to the window's next opening in `timeZone` (use
+ * `resolveTimeZone(recipient, sender, organisation)`). The recipient detail shows this as
+ * "next stage triggers at". Daily caps and provider rate limits can delay it further.
+ */
+export function nextTriggerAt(
+  scheduledAt: Date,
+  sendWindow: SendWindow | null | undefined,
+  timeZone: string,
+  now: Date = new Date(),
+): Date {
+  const due = new Date(Math.max(scheduledAt.getTime(), now.getTime()));
+  return sendWindow == null ? due : nextInstantInWindow(due, sendWindow, timeZone);
+}

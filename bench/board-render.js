@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Board first render with 10,000 enrolments (issue 15, bench/README.md "Reporting"). Against a
+// running stack with the demo seed and the SPA built and served (APP_URL; `vite build` +
+// `vite preview`): creates a shared sequence in the demo organisation with N running
+// enrolments (3 stages each), signs in as the demo admin in Chromium and times, over RUNS page
+// loads, navigation start → the first enrolment row painted and → every tab count shown;
+// then the time to scroll the virtualised list to its end and paint the last row. Data stays
+// (enrolments are never deleted); use a dev stack.
+//   APP_URL=… DB_URL=… node bench/board-render.js [--enrolments 10000] [--runs 5] [--out bench/results/board-render.txt]
+import fs from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const opt = (n, d) => {
+  const i = args.indexOf(`--${n}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : d;
+};
+const N = Number(opt('enrolments', 10000));
+const RUNS = Number(opt('runs', 5));
+const OUT = opt('out', null);
+const APP_URL = process.env.APP_URL;
+const DB_URL = process.env.DB_URL;
+if (!APP_URL || !DB_URL) throw new Error('APP_URL and DB_URL must be set');
+const lines = [];
+const say = (s = '') => {
+  lines.push(s);
+  process.stdout.write(s + '\n');
+};
+
+const db = new pg.Client({ connectionString: DB_URL });
+await db.connect();
+const admin = (
+  await db.query(
+    `select id, (select organization_id from members where user_id = u.id) as org from auth.users u where email = 'admin@acme.test'`,
+  )
+).rows[0];
+const seq = (
+  await db.query(
+    `insert into sequences (organization_id, owner_id, title, access) values ($1, $2, $3, 'shared') returning id`,
+    [admin.org, admin.id, `Board bench ${N} (${new Date().toISOString()})`],
+  )
+).rows[0].id;
+const t0 = Date.now();
+await db.query(
+  `with c as (
+     insert into candidates (organization_id, first_name, last_name, email)
+     select $1, 'Bench' || g, 'Board', 'bench' || g || '.' || $3 || '@board.test' from generate_series(1, $2) g returning id, email)
+   insert into enrollments (organization_id, sequence_id, candidate_id, enrolled_by, to_email, status, started_at)
+   select $1, $4, c.id, $5, c.email, 'draft', now() from c`,
+  [admin.org, N, Date.now(), seq, admin.id],
+);
+await db.query(
+  `insert into enrollment_stages (enrollment_id, position, subject, body, scheduled_at, status, sent_at)
+   select e.id, p, 'Stage ' || p, '{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Hi"}]}]}',
+          now() + make_interval(days => p * 3), case when p = 0 then 'sent' else 'scheduled' end::enrollment_stage_status,
+          case when p = 0 then now() end
+   from enrollments e, generate_series(0, 2) p where e.sequence_id = $1`,
+  [seq],
+);
+await db.query(`update enrollments set status = 'running' where sequence_id = $1`, [seq]);
+say(`date:    ${new Date().toISOString()}`);
+say(
+  `nproc:   ${os.cpus().length} (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+say(`data:    sequence with ${N} running enrolments × 3 stages (made in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+say(`browser: Chromium (/usr/bin/chromium), 1366×900, built SPA from vite preview, signed in as admin@acme.test`);
+say();
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+await page.goto(`${APP_URL}/sign-in`);
+await page.getByLabel('Email').fill('admin@acme.test');
+await page.getByLabel('Password').fill('password123');
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.waitForURL(/sequences/);
+const firstRow = [];
+const counts = [];
+const scroll = [];
+const domRows = [];
+for (let i = 0; i < RUNS; i++) {
+  await page.goto(`${APP_URL}/home`);
+  await page.waitForLoadState('networkidle');
+  const start = Date.now();
+  await page.goto(`${APP_URL}/sequences/${seq}`);
+  await page.getByRole('row').filter({ hasText: 'Board' }).first().waitFor();
+  firstRow.push(Date.now() - start);
+  await page.getByRole('tab', { name: `In progress ${N}` }).waitFor();
+  counts.push(Date.now() - start);
+  domRows.push(await page.locator('tbody tr:not(.spacer)').count());
+  const s = Date.now();
+  await page.getByRole('region', { name: 'Enrolment list' }).evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.locator(`tr[aria-rowindex="${N + 1}"]`).waitFor();
+  scroll.push(Date.now() - s);
+}
+await browser.close();
+await db.end();
+const f = (a) =>
+  `median ${[...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]} ms, max ${Math.max(...a)} ms (${a.join(', ')})`;
+say(`navigation → first row painted:   ${f(firstRow)}   target < 1000 ms`);
+say(`navigation → all tab counts shown: ${f(counts)}`);
+say(`scroll to the end → last row:      ${f(scroll)}`);
+say(`rows in the DOM (virtualised):     ${domRows.join(', ')} of ${N}`);
+if (OUT) fs.writeFileSync(OUT, lines.join('\n') + '\n');

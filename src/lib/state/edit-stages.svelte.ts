@@ -1,0 +1,121 @@
+// The form that edits the unsent stages of live enrolments (S5): one enrolment (Actions → Edit
+// sequence), the largest same-batch group of a selection (bulk edit), or the failed ones of a
+// previous edit ("Edit failed sequences"). The form starts from one enrolment's own stages; only
+// stages still scheduled can change (sent stages never change — the database refuses too), and
+// only the fields the user actually changed are sent, so each enrolment keeps its other
+// personalisations. The body is edited as text (paragraphs separated by a blank line, tokens
+// typed as {{key}}); an unchanged body is never rewritten, so its formatting survives.
+import type { DetailStage, StageEdit } from '$lib/api/enrollments';
+import type { DocNode } from '$lib/email/index.ts';
+
+/** A stored body as editable text: paragraphs separated by blank lines, tokens as {{key}}. */
+export function docToText(doc: unknown): string {
+  const node = doc as DocNode | null;
+  if (!node || typeof node !== 'object') return '';
+  const inline = (n: DocNode): string => {
+    if (n.type === 'text') return typeof n.text === 'string' ? n.text : '';
+    if (n.type === 'hardBreak') return '\n';
+    if (n.type === 'token') return `{{${String(n.attrs?.['key'] ?? '')}}}`;
+    return (Array.isArray(n.content) ? n.content : []).map(inline).join('');
+  };
+  const blocks = (n: DocNode): string[] => {
+    const kids = Array.isArray(n.content) ? n.content : [];
+    if (n.type === 'doc' || n.type === 'bulletList' || n.type === 'orderedList' || n.type === 'listItem') {
+      return kids.flatMap(blocks);
+    }
+    return [inline(n)];
+  };
+  return blocks(node).join('\n\n');
+}
+
+/** Text typed in the form as a body: one paragraph per blank-line-separated block, line breaks kept. */
+export function textToDoc(text: string): DocNode {
+  const paragraphs = text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/)
+    .map((p) => p.replace(/^\n+|\n+$/g, ''))
+    .filter((p) => p.trim() !== '');
+  return {
+    type: 'doc',
+    content: paragraphs.map((p) => ({
+      type: 'paragraph',
+      content: p
+        .split('\n')
+        .flatMap((line, i): DocNode[] => [
+          ...(i > 0 ? [{ type: 'hardBreak' }] : []),
+          ...(line ? [{ type: 'text', text: line }] : []),
+        ]),
+    })),
+  };
+}
+
+export interface StageField {
+  position: number;
+  type: DetailStage['type'];
+  /** Only stages still scheduled may change. */
+  editable: boolean;
+  status: DetailStage['status'];
+  subject: string;
+  body: string;
+  delayDays: number;
+  delayHours: number;
+  readonly original: { subject: string; body: string; delayDays: number; delayHours: number };
+}
+
+export class EditStagesForm {
+  stages = $state<StageField[]>([]);
+
+  constructor(stages: readonly DetailStage[]) {
+    this.stages = stages.map((s) => {
+      const body = docToText(s.body);
+      return {
+        position: s.position,
+        type: s.type,
+        editable: s.status === 'scheduled',
+        status: s.status,
+        subject: s.subject,
+        body,
+        delayDays: s.delayDays,
+        delayHours: s.delayHours,
+        original: { subject: s.subject, body, delayDays: s.delayDays, delayHours: s.delayHours },
+      };
+    });
+  }
+
+  /** What blocks saving, in words; empty when the form can be saved. */
+  problems = $derived.by(() => {
+    const out: string[] = [];
+    for (const s of this.stages) {
+      if (!s.editable) continue;
+      const n = s.position + 1;
+      if (s.type !== 'linkedin_connection' && s.subject.trim() === '') out.push(`Stage ${n} needs a subject.`);
+      if (s.body.trim() === '') out.push(`Stage ${n} needs a body.`);
+      if (!Number.isInteger(s.delayDays) || s.delayDays < 0 || s.delayDays > 365) {
+        out.push(`Stage ${n}: days must be a whole number from 0 to 365.`);
+      }
+      if (!Number.isInteger(s.delayHours) || s.delayHours < 0 || s.delayHours > 23) {
+        out.push(`Stage ${n}: hours must be a whole number from 0 to 23.`);
+      }
+    }
+    return out;
+  });
+
+  /** Only what changed, per stage, as the edit RPCs take it. */
+  edits = $derived.by((): StageEdit[] => {
+    const out: StageEdit[] = [];
+    for (const s of this.stages) {
+      if (!s.editable) continue;
+      const e: StageEdit = { position: s.position };
+      if (s.subject !== s.original.subject) e.subject = s.subject;
+      if (s.body !== s.original.body) e.body = textToDoc(s.body);
+      if (s.delayDays !== s.original.delayDays) e.delay_days = s.delayDays;
+      if (s.delayHours !== s.original.delayHours) e.delay_hours = s.delayHours;
+      if (Object.keys(e).length > 1) out.push(e);
+    }
+    return out;
+  });
+
+  get editableCount(): number {
+    return this.stages.filter((s) => s.editable).length;
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it, vi } from 'vitest';
+
+// The functions under test are pure; their modules also export state classes that reach the
+// Supabase client, which needs browser configuration. None of these tests calls it.
+vi.mock('$lib/supabase', () => ({ supabase: {} }));
+
+import { docToText, textToDoc } from './edit-stages.svelte';
+import { buildReport, largestBatchGroup } from './enrollments.svelte';
+import { pointValue } from './home.svelte';
+import { nextTriggerAt } from '$lib/email/index.ts';
+import type { EnrollmentRow } from '$lib/api/enrollments';
+
+const row = (id: string, batchId: string | null): EnrollmentRow => ({
+  id,
+  batchId,
+  status: 'running',
+  responseStatus: 'none',
+  pipeline: 'in_progress',
+  interested: false,
+  converted: false,
+  endReason: null,
+  hiddenReplyReason: null,
+  responseProvider: null,
+  responseConfidence: null,
+  startedAt: null,
+  candidate: { id, name: `Candidate ${id}`, email: null },
+  stages: [],
+});
+
+describe('bulk edit grouping', () => {
+  it('picks the largest group of the selection enrolled in the same batch', () => {
+    const g = largestBatchGroup([row('a', 'b1'), row('b', 'b2'), row('c', 'b2'), row('d', 'b1'), row('e', 'b2')]);
+    expect(g).toEqual({ batchId: 'b2', ids: ['b', 'c', 'e'] });
+  });
+  it('never groups enrolments made one at a time', () => {
+    expect(largestBatchGroup([row('a', null), row('b', null)]).ids).toHaveLength(1);
+  });
+});
+
+describe('action report', () => {
+  it('says what was edited, what failed and who was left out because of another batch', () => {
+    const r = buildReport(
+      'edit',
+      [
+        { enrollmentId: 'a', ok: true, reason: null, detail: null },
+        { enrollmentId: 'b', ok: false, reason: 'stage_already_sent', detail: null },
+        { enrollmentId: 'c', ok: false, reason: 'not_in_batch', detail: 'Made in another batch.' },
+      ],
+      { a: 'Ann', b: 'Bob', c: 'Cy' },
+    );
+    expect(r.title).toBe(
+      'Edited 1 sequence; 1 could not be changed; 1 left out because it was enrolled in another batch.',
+    );
+    expect(r.failed).toEqual([{ id: 'b', name: 'Bob', message: 'That stage was already sent.' }]);
+    expect(r.leftOut.map((l) => l.name)).toEqual(['Cy']);
+  });
+});
+
+describe('body as text', () => {
+  it('round-trips paragraphs, line breaks and tokens', () => {
+    const text = 'Hi {{candidate.first_name}},\nquick one.\n\nBest';
+    expect(docToText(textToDoc(text))).toBe(text);
+  });
+  it('reads token nodes as {{key}}', () => {
+    const doc = {
+      type: 'doc',
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Hi ' },
+            { type: 'token', attrs: { key: 'x' } },
+          ],
+        },
+      ],
+    };
+    expect(docToText(doc)).toBe('Hi {{x}}');
+  });
+});
+
+describe('next trigger', () => {
+  const window = { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
+  it('is the scheduled time when it is in the future and inside the window', () => {
+    const at = new Date('2026-12-01T10:00:00Z'); // a Tuesday, 11:00 in Berlin
+    expect(nextTriggerAt(at, window, 'Europe/Berlin', new Date('2026-11-30T00:00:00Z'))).toEqual(at);
+  });
+  it('waits for the window to open in the recipient zone', () => {
+    const at = new Date('2026-12-05T10:00:00Z'); // Saturday
+    expect(nextTriggerAt(at, window, 'Europe/Berlin', new Date('2026-11-30T00:00:00Z')).toISOString()).toBe(
+      '2026-12-07T08:00:00.000Z',
+    );
+  });
+  it('is now when the scheduled time passed and no window applies', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    expect(nextTriggerAt(new Date('2026-11-01T00:00:00Z'), null, 'UTC', now)).toEqual(now);
+  });
+});
+
+describe('home chart values', () => {
+  it('shows rates as a percentage of the week’s sequences, and 0 for empty weeks', () => {
+    const p = { weekStart: '2026-11-23', sent: 8, replied: 2, converted: 1 };
+    expect(pointValue(p, 'sent')).toBe(8);
+    expect(pointValue(p, 'reply_rate')).toBe(25);
+    expect(pointValue(p, 'conversion_rate')).toBe(12.5);
+    expect(pointValue({ ...p, sent: 0 }, 'reply_rate')).toBe(0);
+  });
+});
+
+describe('readable API errors', () => {
+  it('says what a network failure means instead of the browser’s text', async () => {
+    const { fail } = await import('$lib/result');
+    expect(fail({ message: 'TypeError: Failed to fetch' }, 'x').error).toBe(
+      'Could not reach the server. Check your connection and try again.',
+    );
+    expect(fail({ message: 'JWT expired', code: 'PGRST301' }).error).toBe(
+      'Your session has expired. Sign in again to continue.',
+    );
+    expect(fail({ message: 'not_found', details: 'No such enrolment.' }).error).toBe('No such enrolment.');
+  });
+});
