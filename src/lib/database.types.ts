@@ -850,21 +850,27 @@ export type Database = {
       sequence_doc_snapshots: {
         Row: {
           last_update_id: number
+          materialised_at: string | null
           sequence_id: string
           state: string
           updated_at: string
+          version: number
         }
         Insert: {
           last_update_id?: number
+          materialised_at?: string | null
           sequence_id: string
           state: string
           updated_at?: string
+          version?: number
         }
         Update: {
           last_update_id?: number
+          materialised_at?: string | null
           sequence_id?: string
           state?: string
           updated_at?: string
+          version?: number
         }
         Relationships: [
           {
@@ -990,6 +996,7 @@ export type Database = {
           access: Database["public"]["Enums"]["sequence_access"]
           archived_at: string | null
           auto_archive_after_days: number | null
+          channel_key: string
           created_at: string
           direct_link_secret: string
           id: string
@@ -1004,6 +1011,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1018,6 +1026,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1314,9 +1323,21 @@ export type Database = {
         Args: { role: Database["public"]["Enums"]["job_role"] }
         Returns: number
       }
+      load_sequence_doc: { Args: { sequence_id: string }; Returns: Json }
       mark_stages_sending: {
         Args: { stage_ids: string[]; send_key: string; replace_key?: string }
         Returns: string[]
+      }
+      materialise_sequence_doc: {
+        Args: {
+          p_sequence_id: string
+          p_base_version: number
+          p_folded: number[]
+          p_state: string
+          p_title: string
+          p_stages: Json
+        }
+        Returns: Json
       }
       pause_enrollments: {
         Args: { enrollment_ids: string[] }
