@@ -194,7 +194,9 @@ export class SequenceProvider {
     }
     const n = Math.ceil(b64.length / budget);
     if (n > MAX_CHUNKS) {
-      this.#opts.onError?.('This change is too large to send to your collaborators; it is saved and they will see it on reload.');
+      this.#opts.onError?.(
+        'This change is too large to send to your collaborators; it is saved and they will see it on reload.',
+      );
       return;
     }
     const id = `${this.doc.clientID}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -369,6 +371,14 @@ export class SequenceProvider {
     }, this.#opts.materialiseDebounceMs ?? 800);
   }
 
+  /**
+   * A control notice for the other collaborators (not Yjs), e.g. `access-changed`: receivers
+   * only re-read what the database says, so a forged one achieves nothing.
+   */
+  sendNotice(event: string): void {
+    if (this.#status === 'connected') this.#transport.send(event, { seq: this.sequenceId });
+  }
+
   /** Stores whatever is pending now and materialises (leaving the editor). */
   async flush(): Promise<void> {
     this.#flushOutgoing();
@@ -386,7 +396,13 @@ export class SequenceProvider {
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
     this.#flushAwareness();
     this.#destroyed = true;
-    for (const t of [this.#mergeTimer, this.#persistTimer, this.#materialiseTimer, this.#awarenessTimer, this.#step1Timer]) {
+    for (const t of [
+      this.#mergeTimer,
+      this.#persistTimer,
+      this.#materialiseTimer,
+      this.#awarenessTimer,
+      this.#step1Timer,
+    ]) {
       if (t !== null) clearTimeout(t);
     }
     this.doc.off('update', this.#onDocUpdate);
@@ -401,4 +417,3 @@ export class SequenceProvider {
 export function hasContent(update: Uint8Array): boolean {
   return update.byteLength > 2;
 }
-

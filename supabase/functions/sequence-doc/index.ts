@@ -12,7 +12,14 @@
 // append to, so calling it grants nothing. Malformed updates in the log are skipped, removed
 // and reported; everything else is sanitised by docToRows.
 import * as Y from 'yjs';
-import { applyUpdatesSafely, docToRows, fromBase64, newStageRow, rowsToDoc, toBase64 } from '../../../src/lib/collab/doc.ts';
+import {
+  applyUpdatesSafely,
+  docToRows,
+  fromBase64,
+  newStageRow,
+  rowsToDoc,
+  toBase64,
+} from '../../../src/lib/collab/doc.ts';
 import type { StageRowData } from '../../../src/lib/collab/doc.ts';
 import type { DocNode } from '../../../src/lib/email/render.ts';
 import { callRpc, RpcError, serviceEnv } from '../_shared/service-rpc.ts';
@@ -73,7 +80,12 @@ async function materialise(sequenceId: string): Promise<Response> {
     const doc = new Y.Doc();
     if (loaded.snapshot === null) rowsToDoc(doc, await initialContent(sequenceId));
     else applyUpdatesSafely(doc, [fromBase64(loaded.snapshot)]);
-    const refusedIdx = new Set(applyUpdatesSafely(doc, loaded.updates.map(([, b64]) => fromBase64(b64))));
+    const refusedIdx = new Set(
+      applyUpdatesSafely(
+        doc,
+        loaded.updates.map(([, b64]) => fromBase64(b64)),
+      ),
+    );
     const refused = loaded.updates.filter((_, i) => refusedIdx.has(i)).map(([id]) => id);
     const content = docToRows(doc);
     const result = await callRpc<{ status: 'ok' | 'conflict'; version: number }>('materialise_sequence_doc', {
@@ -112,11 +124,16 @@ Deno.serve(async (req) => {
   try {
     // As the caller: RLS answers whether they may see this sequence at all.
     const visible = await rest<Array<{ id: string }>>(`sequences?id=eq.${sequenceId}&select=id`, auth);
-    if (visible.length === 0) return json(404, { error: 'not_found', message: 'No such sequence, or you cannot see it.' });
+    if (visible.length === 0)
+      return json(404, { error: 'not_found', message: 'No such sequence, or you cannot see it.' });
     return await materialise(sequenceId);
   } catch (e) {
-    if (e instanceof RpcError && e.status === 401) return json(401, { error: 'unauthorized', message: 'Sign in again.' });
+    if (e instanceof RpcError && e.status === 401)
+      return json(401, { error: 'unauthorized', message: 'Sign in again.' });
     console.error('sequence-doc: materialisation failed', e);
-    return json(500, { error: 'internal', message: 'Could not save the sequence; your edits are kept and will be retried.' });
+    return json(500, {
+      error: 'internal',
+      message: 'Could not save the sequence; your edits are kept and will be retried.',
+    });
   }
 });
