@@ -40,6 +40,8 @@ export async function appendUpdates(sequenceId: string, updates: readonly Uint8A
     .insert(updates.map((u) => ({ sequence_id: sequenceId, update: hex(u) })));
   if (error) {
     if (error.code === '42501') return fail(error, 'You can no longer edit this sequence.');
+    if (/failed to fetch|network/i.test(error.message))
+      return { ok: false, error: 'No connection: your changes are kept on this device and saved when you are back.' };
     return fail(error, 'Could not save your changes.');
   }
   return ok(null);
@@ -97,6 +99,23 @@ export interface BroadcastChannel {
   close(): void;
 }
 
+/** What each participant announces with Realtime presence (viewers included). */
+export interface PresenceMeta {
+  userId: string;
+  name: string;
+  color: string;
+  /** The Yjs state vector at join (base64): editors answer with what it lacks. */
+  sv?: string;
+}
+
+export interface PresenceHandlers {
+  meta: () => PresenceMeta;
+  /** Everyone on the channel now (one entry per browser tab). */
+  onSync: (all: PresenceMeta[]) => void;
+  /** Newcomers. */
+  onJoin: (joined: PresenceMeta[]) => void;
+}
+
 /**
  * Joins a sequence's private channel. Broadcasts of our own are not echoed back (`self: false`).
  * supabase-js rejoins by itself after a network loss; `onStatus` reports each change.
@@ -105,6 +124,7 @@ export function joinChannel(
   topic: string,
   onMessage: (event: string, payload: Record<string, unknown>) => void,
   onStatus: (status: ChannelStatus, reason?: string) => void,
+  presence?: PresenceHandlers,
 ): BroadcastChannel {
   let channel: RealtimeChannel | null = null;
   let closed = false;
@@ -114,9 +134,20 @@ export function joinChannel(
     channel.on('broadcast', { event: '*' }, (m: { event: string; payload?: Record<string, unknown> }) =>
       onMessage(m.event, m.payload ?? {}),
     );
+    if (presence) {
+      const ch = channel;
+      ch.on('presence', { event: 'sync' }, () =>
+        presence.onSync(Object.values(ch.presenceState<PresenceMeta>()).flat()),
+      );
+      ch.on('presence', { event: 'join' }, ({ newPresences }) =>
+        presence.onJoin(newPresences as unknown as PresenceMeta[]),
+      );
+    }
     channel.subscribe((status, err) => {
-      if (status === 'SUBSCRIBED') onStatus('connected');
-      else if (status === 'CHANNEL_ERROR' && /unauthori[sz]ed|permission/i.test(err?.message ?? ''))
+      if (status === 'SUBSCRIBED') {
+        onStatus('connected');
+        if (presence && channel) void channel.track({ ...presence.meta() });
+      } else if (status === 'CHANNEL_ERROR' && /unauthori[sz]ed|permission/i.test(err?.message ?? ''))
         onStatus('refused', err?.message);
       else if (status !== 'CLOSED' || !closed) onStatus('disconnected', err?.message);
     });

@@ -56,6 +56,7 @@ const BLOCK_NODES: ReadonlySet<string> = new Set([
   'blockquote',
   'horizontalRule',
 ]);
+const TEXTBLOCKS: ReadonlySet<string> = new Set(['paragraph', 'heading']);
 const INLINE_NODES: ReadonlySet<string> = new Set(['token', 'hardBreak']);
 const MARKS: ReadonlySet<string> = new Set(['bold', 'italic', 'underline', 'strike', 'code', 'link']);
 /** Node attributes kept per type; anything else a forged update carries is dropped. */
@@ -210,6 +211,10 @@ function nodeToY(node: DocNode): Y.XmlElement | null {
     if (v !== null && v !== undefined) el.setAttribute(k, v as string);
   }
   const children = nodesToY(node.content ?? []);
+  // An empty textblock gets an empty XmlText: two people who start typing in it at once then
+  // type into the same text, instead of each creating a sibling text that ProseMirror would
+  // merge into one run (which confuses the binding's positions and duplicates characters).
+  if (!children.length && TEXTBLOCKS.has(node.type)) children.push(new Y.XmlText());
   if (children.length) el.insert(0, children);
   return el;
 }
@@ -244,7 +249,7 @@ function nodesToY(nodes: readonly DocNode[]): Array<Y.XmlElement | Y.XmlText> {
 export function writeBody(fragment: Y.XmlFragment, body: DocNode | null | undefined): void {
   if (fragment.length) fragment.delete(0, fragment.length);
   const blocks = nodesToY(body?.content ?? []);
-  fragment.insert(0, blocks.length ? blocks : [new Y.XmlElement('paragraph')]);
+  fragment.insert(0, blocks.length ? blocks : [nodeToY({ type: 'paragraph' }) as Y.XmlElement]);
 }
 
 /** Adds a stage built from row data at `order` (inside the caller's transaction when given one). */

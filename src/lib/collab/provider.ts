@@ -271,7 +271,8 @@ export class SequenceProvider {
       const diff = encoding.toUint8Array(enc);
       // Only answer when we hold something the newcomer lacks; otherwise stay quiet.
       if (hasContent(Y.encodeStateAsUpdate(this.doc, sv))) this.#send('sync', diff);
-      // And ask for what we lack, so offline edits of the newcomer reach us too.
+      // And ask for what we lack, so offline edits of the newcomer reach us too; and tell the
+      // newcomer who we are and where our caret is.
       this.#sendStep1Once();
       return;
     }
@@ -294,6 +295,7 @@ export class SequenceProvider {
     this.#step1Timer = setTimeout(() => {
       this.#step1Timer = null;
       this.#sendStep1();
+      this.#sendAwareness([this.doc.clientID]);
     }, 30);
   }
 
@@ -369,6 +371,26 @@ export class SequenceProvider {
       this.#materialiseTimer = null;
       void this.#opts.storage?.materialise();
     }, this.#opts.materialiseDebounceMs ?? 800);
+  }
+
+  /**
+   * Answers a state vector announced out of band (a viewer's presence: viewers may not
+   * broadcast, so they cannot send sync step 1) with what it lacks.
+   */
+  answerStateVector(sv: Uint8Array): void {
+    if (this.#destroyed) return;
+    let diff: Uint8Array;
+    try {
+      diff = Y.encodeStateAsUpdate(this.doc, sv);
+    } catch {
+      this.refused++;
+      return;
+    }
+    if (!hasContent(diff)) return;
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, MSG_SYNC);
+    syncProtocol.writeUpdate(enc, diff);
+    this.#send('sync', encoding.toUint8Array(enc));
   }
 
   /**

@@ -33,6 +33,8 @@ import {
   orderBetween,
   orderedStageEntries,
   stagesMap,
+  fromBase64,
+  toBase64,
   type DocContent,
   type StageRowData,
 } from '$lib/collab/doc';
@@ -47,7 +49,7 @@ import {
 } from '$lib/email/index.ts';
 
 export interface Peer {
-  clientId: number;
+  userId: string;
   name: string;
   color: string;
 }
@@ -307,6 +309,36 @@ export class SequenceEditorState {
             else onMessage(event, payload);
           },
           onStatus,
+          {
+            meta: () => ({
+              userId: me.userId,
+              name: me.displayName || 'Someone',
+              color: colorFor(me.userId),
+              sv: toBase64(Y.encodeStateVector(doc)),
+            }),
+            onSync: (all) => {
+              // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local, not state
+              const seen = new Set<string>([me.userId]);
+              const peers: Peer[] = [];
+              for (const m of all) {
+                if (!m.userId || seen.has(m.userId)) continue;
+                seen.add(m.userId);
+                peers.push({ userId: m.userId, name: m.name, color: m.color });
+              }
+              this.#peers = peers;
+            },
+            onJoin: (joined) => {
+              for (const m of joined) {
+                if (m.sv && m.userId !== me.userId && canEdit) {
+                  try {
+                    this.provider?.answerStateVector(fromBase64(m.sv));
+                  } catch {
+                    // A malformed state vector from someone's presence: nothing to answer.
+                  }
+                }
+              }
+            },
+          },
         ),
       onError: (m) => (this.#saveError = m),
     });
@@ -318,19 +350,7 @@ export class SequenceEditorState {
       this.#saveError = provider.storageError;
     };
     const unsub = provider.subscribe(sync);
-    const onAwareness = () => {
-      const peers: Peer[] = [];
-      provider.awareness.getStates().forEach((state, clientId) => {
-        const u = (state as { user?: { name?: string; color?: string } }).user;
-        if (clientId !== doc.clientID && u?.name) peers.push({ clientId, name: u.name, color: u.color ?? '#555' });
-      });
-      this.#peers = peers;
-    };
-    provider.awareness.on('change', onAwareness);
-    this.#cleanup.push(() => {
-      unsub();
-      provider.awareness.off('change', onAwareness);
-    });
+    this.#cleanup.push(unsub);
     sync();
   }
 
