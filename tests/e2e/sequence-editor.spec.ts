@@ -193,6 +193,35 @@ test('a viewer follows live edits read-only; a user without access cannot open t
   await Promise.all([adam.context().close(), ana.context().close(), lena.context().close()]);
 });
 
+test('when the creator makes a sequence personal, a viewer who lost access is cut off and the others follow on the new channel', async ({
+  browser,
+}) => {
+  const adam = await signedIn(browser, 'admin@acme.test');
+  const id = await createThroughUi(adam, uniq('Access change'));
+  const ana = await signedIn(browser, 'analyst@acme.test');
+  const olivia = await signedIn(browser, 'orgadmin@acme.test');
+  await ana.goto(`/sequences/${id}/edit`);
+  await olivia.goto(`/sequences/${id}/edit`);
+  await expect(avatars(adam)).toContainText('Ana Costa');
+  await expect(avatars(adam)).toContainText('Olivia Adler');
+
+  await adam.getByRole('button', { name: 'Sequence settings' }).click();
+  const settings = adam.getByRole('dialog', { name: 'Sequence settings' });
+  await settings.getByRole('radio', { name: 'Personal' }).check();
+  await expect(adam.getByText(/Access changed/)).toBeVisible();
+  await settings.getByRole('button', { name: 'Close' }).click();
+
+  // Ana (elevated, no link) may not see a personal sequence: her editor closes and forgets it.
+  await expect(ana.getByRole('heading', { name: 'You no longer have access' })).toBeVisible();
+  await expect(avatars(adam)).not.toContainText('Ana Costa');
+  // Olivia (organisation admin) still may, and keeps receiving on the new channel.
+  await subject(adam).click();
+  await subject(adam).pressSequentially('After the change');
+  await expect(subject(olivia)).toHaveValue('After the change');
+  await expect(ana.getByRole('textbox', { name: 'Subject' })).toHaveCount(0);
+  await Promise.all([adam.context().close(), ana.context().close(), olivia.context().close()]);
+});
+
 test('create → edit with a token → enrol: the email that arrives carries the edited subject and body, tokens rendered', async ({
   browser,
 }) => {
