@@ -59,6 +59,11 @@ export interface ProviderOptions {
   persistMaxWaitMs?: number;
   /** Debounce before asking the materialiser to run, ms. Default 800. */
   materialiseDebounceMs?: number;
+  /**
+   * Broadcast is not reliable: every this many ms (while connected) the provider sends its state
+   * vector so collaborators fill any gap a lost message left. Default 15 000.
+   */
+  resyncMs?: number;
   /** Broadcast payload budget per message (bytes of base64). Default 180 000 (limit 256 KB). */
   chunkBytes?: number;
   onError?: (message: string) => void;
@@ -109,7 +114,12 @@ export class SequenceProvider {
       if (hasContent(missing)) this.#queuePersist(missing);
     }
     this.#transport = opts.transport(this.#onMessage, this.#onStatus);
+    this.#resyncTimer = setInterval(() => {
+      if (this.#status === 'connected') this.#sendStep1();
+    }, opts.resyncMs ?? 15_000);
   }
+
+  #resyncTimer: ReturnType<typeof setInterval>;
 
   get status(): ConnectionStatus {
     return this.#status;
@@ -283,6 +293,8 @@ export class SequenceProvider {
         return;
       }
       Y.applyUpdate(this.doc, update, this);
+      // An update that depends on one we never got (a lost message) waits in the store: ask.
+      if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) this.#sendStep1Once();
       return;
     }
     this.refused++;
@@ -418,6 +430,7 @@ export class SequenceProvider {
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
     this.#flushAwareness();
     this.#destroyed = true;
+    clearInterval(this.#resyncTimer);
     for (const t of [
       this.#mergeTimer,
       this.#persistTimer,
