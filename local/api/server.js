@@ -5,6 +5,7 @@
 //   /auth/v1       local/api/auth       Supabase Auth-compatible
 //   /realtime/v1   local/api/realtime   Phoenix channels (websocket) + REST broadcast
 //   /functions/v1  local/api/functions  edge functions under Deno
+//   /storage/v1    local/api/storage    Supabase Storage-compatible (files under <data dir>/storage)
 // plus the pg_net worker (local/api/pg-net.js) that drains net.http_request_queue.
 import http from 'node:http';
 import pg from 'pg';
@@ -14,6 +15,7 @@ import * as rest from './rest/index.js';
 import * as auth from './auth/index.js';
 import * as realtime from './realtime/index.js';
 import * as functions from './functions/index.js';
+import * as storage from './storage/index.js';
 import { startNetWorker } from './pg-net.js';
 
 const PARTS = /** @type {const} */ ([
@@ -21,6 +23,7 @@ const PARTS = /** @type {const} */ ([
   ['/auth/v1', auth],
   ['/realtime/v1', realtime],
   ['/functions/v1', functions],
+  ['/storage/v1', storage],
 ]);
 
 /**
