@@ -53,7 +53,10 @@ const initialKeys = closure([
   '.svelte-kit/generated/client-optimized/app.js',
   ...nodesOf('/(app)/sequences').map(nodeKey),
 ]);
-const editorAll = closure([...nodesOf('/(app)/sequences/[id]/edit').map(nodeKey), 'src/lib/components/editor/SequenceEditor.svelte']);
+const editorAll = closure([
+  ...nodesOf('/(app)/sequences/[id]/edit').map(nodeKey),
+  'src/lib/components/editor/SequenceEditor.svelte',
+]);
 const editorKeys = new Set([...editorAll].filter((k) => !initialKeys.has(k)));
 
 const initial = size(initialKeys);

@@ -10,7 +10,15 @@
  *   node_modules/.bin/deno run --allow-sys --allow-read --allow-env bench/collab-convergence.ts > bench/results/collab-convergence.txt
  */
 import * as Y from 'yjs';
-import { docToRows, insertStage, newStageRow, orderBetween, orderedStageEntries, rowsToDoc, stagesMap } from '../src/lib/collab/doc.ts';
+import {
+  docToRows,
+  insertStage,
+  newStageRow,
+  orderBetween,
+  orderedStageEntries,
+  rowsToDoc,
+  stagesMap,
+} from '../src/lib/collab/doc.ts';
 import { MemoryHub } from '../src/lib/collab/memory-hub.ts';
 import { SequenceProvider } from '../src/lib/collab/provider.ts';
 
@@ -21,7 +29,7 @@ const SEQ = '00000000-0000-4000-8000-0000000000aa';
 
 // Deterministic randomness so a run can be repeated.
 let seed = 12;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,7 +74,13 @@ function randomEdit(doc: Y.Doc): void {
   const r = rnd();
   if (r < 0.03 || entries.length === 0) {
     const last = entries.at(-1);
-    doc.transact(() => insertStage(doc, newStageRow(crypto.randomUUID()), orderBetween(last?.[1].get('order') as number | undefined, undefined)));
+    doc.transact(() =>
+      insertStage(
+        doc,
+        newStageRow(crypto.randomUUID()),
+        orderBetween(last?.[1].get('order') as number | undefined, undefined),
+      ),
+    );
     return;
   }
   const [id, stage] = pick(entries);
@@ -78,7 +92,8 @@ function randomEdit(doc: Y.Doc): void {
     doc.transact(() => stage.set('delayDays', Math.floor(rnd() * 30)));
   } else if (r < 0.5) {
     const subject = stage.get('subject') as Y.Text;
-    if (rnd() < 0.8 || subject.length === 0) subject.insert(Math.floor(rnd() * (subject.length + 1)), pick(['a', 'b', 'c', ' ']));
+    if (rnd() < 0.8 || subject.length === 0)
+      subject.insert(Math.floor(rnd() * (subject.length + 1)), pick(['a', 'b', 'c', ' ']));
     else subject.delete(Math.floor(rnd() * subject.length), 1);
   } else {
     const body = stage.get('body') as Y.XmlFragment;
@@ -91,7 +106,8 @@ function randomEdit(doc: Y.Doc): void {
         para.insert(0, [text]);
       }
       const t = text as Y.XmlText;
-      if (rnd() < 0.85 || t.length === 0) t.insert(Math.floor(rnd() * (t.length + 1)), pick(['x', 'y', 'z', ' ']), rnd() < 0.1 ? { bold: {} } : {});
+      if (rnd() < 0.85 || t.length === 0)
+        t.insert(Math.floor(rnd() * (t.length + 1)), pick(['x', 'y', 'z', ' ']), rnd() < 0.1 ? { bold: {} } : {});
       else t.delete(Math.floor(rnd() * t.length), 1);
     });
   }

@@ -937,6 +937,7 @@ export type Database = {
       }
       sequence_stages: {
         Row: {
+          attachments: Json
           body: Json
           created_at: string
           delay_days: number
@@ -952,6 +953,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          attachments?: Json
           body?: Json
           created_at?: string
           delay_days?: number
@@ -967,6 +969,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          attachments?: Json
           body?: Json
           created_at?: string
           delay_days?: number

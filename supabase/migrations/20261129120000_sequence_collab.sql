@@ -93,7 +93,7 @@ grant execute on function public.load_sequence_doc(uuid) to authenticated, servi
 -- the result is {status: 'conflict'} (the caller reloads and retries). p_folded are the update
 -- ids contained in p_state; updates stored meanwhile stay in the log for the next run.
 -- p_stages: [{id, type, delay_days, delay_hours, send_window, sender_user_id, subject, body,
--- thread_mode}] in order. Callers: the `sequence-doc` edge function (service role) only.
+-- thread_mode, attachments}] in order. Callers: the `sequence-doc` edge function (service role) only.
 create function public.materialise_sequence_doc(
   p_sequence_id uuid, p_base_version bigint, p_folded bigint[], p_state text, p_title text, p_stages jsonb)
 returns jsonb
@@ -120,7 +120,7 @@ begin
   -- Positions move as a block: park the kept rows out of the way first (unique per sequence).
   update public.sequence_stages st set position = st.position + 100000 where st.sequence_id = p_sequence_id;
   insert into public.sequence_stages as st
-    (id, sequence_id, position, type, delay_days, delay_hours, send_window, sender_user_id, subject, body, thread_mode)
+    (id, sequence_id, position, type, delay_days, delay_hours, send_window, sender_user_id, subject, body, thread_mode, attachments)
   select (x ->> 'id')::uuid, p_sequence_id, (o - 1)::int,
          (x ->> 'type')::public.stage_type,
          least(365, greatest(0, coalesce((x ->> 'delay_days')::int, 0))),
@@ -131,13 +131,14 @@ begin
           where s.id = p_sequence_id and m.user_id::text = x ->> 'sender_user_id'),
          coalesce(x ->> 'subject', ''),
          case when pg_catalog.jsonb_typeof(x -> 'body') = 'object' then x -> 'body' else '{"type": "doc", "content": []}'::jsonb end,
-         coalesce((x ->> 'thread_mode')::public.thread_mode, 'reply')
+         coalesce((x ->> 'thread_mode')::public.thread_mode, 'reply'),
+         case when pg_catalog.jsonb_typeof(x -> 'attachments') = 'array' then x -> 'attachments' else '[]'::jsonb end
   from pg_catalog.jsonb_array_elements(p_stages) with ordinality as t(x, o)
   on conflict (id) do update set
     position = excluded.position, type = excluded.type, delay_days = excluded.delay_days,
     delay_hours = excluded.delay_hours, send_window = excluded.send_window,
     sender_user_id = excluded.sender_user_id, subject = excluded.subject, body = excluded.body,
-    thread_mode = excluded.thread_mode
+    thread_mode = excluded.thread_mode, attachments = excluded.attachments
   where st.sequence_id = p_sequence_id;
 
   if p_title is not null and pg_catalog.btrim(p_title) <> '' then

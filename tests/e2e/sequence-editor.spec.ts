@@ -181,6 +181,28 @@ test('a viewer follows live edits read-only; a user without access cannot open t
   await expect(subject(ana)).toHaveValue('Live for viewers');
   await expect(body(ana)).toContainText('Viewers see this.');
 
+  // An attachment uploaded by the editor is listed for the viewer, who cannot remove it.
+  await adam.getByLabel('Attach file to stage 1').setInputFiles({
+    name: 'brochure.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Our team and what we build.'),
+  });
+  const list = (p: Page) => p.getByRole('list', { name: 'Attachments of stage 1' });
+  await expect(list(adam)).toContainText('brochure.txt');
+  await expect(list(ana)).toContainText('brochure.txt');
+  await expect(list(ana).getByRole('button', { name: 'Remove brochure.txt' })).toHaveCount(0);
+  await expect
+    .poll(
+      async () =>
+        (
+          await db().query(`select attachments->0->>'name' as n from public.sequence_stages where sequence_id = $1`, [
+            id,
+          ])
+        ).rows[0]?.n,
+      { timeout: 20_000 },
+    )
+    .toBe('brochure.txt');
+
   // Typing as a viewer changes nothing.
   await body(ana).click();
   await ana.keyboard.type('forged');

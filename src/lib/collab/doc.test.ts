@@ -162,3 +162,22 @@ describe('compaction', () => {
     expect(fromBase64(toBase64(bytes))).toEqual(bytes);
   });
 });
+
+describe('attachments', () => {
+  it('keep only files of their own stage, so a forged entry cannot point at another sequence', () => {
+    const d = new Y.Doc();
+    const own = `${'00000000-0000-4000-8000-0000000000ee'}/${A}/cv.pdf`;
+    rowsToDoc(d, {
+      title: 't',
+      stages: [row(A, { attachments: [{ path: own, name: 'cv.pdf', size: 10, type: 'application/pdf' }] })],
+    });
+    const list = stagesMap(d).get(A)?.get('attachments') as Y.Array<unknown>;
+    list.push([
+      { path: `00000000-0000-4000-8000-0000000000ff/${B}/secret.pdf`, name: 'x', size: 1, type: 'x' },
+      { path: '../../etc/passwd', name: 'y', size: 1, type: 'y' },
+    ]);
+    expect(docToRows(d).stages[0]?.attachments).toEqual([
+      { path: own, name: 'cv.pdf', size: 10, type: 'application/pdf' },
+    ]);
+  });
+});

@@ -8,6 +8,7 @@
  *     type, delayDays, delayHours, sendWindow, senderUserId, threadMode: plain values
  *     subject: Y.Text
  *     body: Y.XmlFragment              bound to Tiptap (@tiptap/extension-collaboration)
+ *     attachments: Y.Array<Attachment>  files in Storage (`<sequence>/<stage>/<name>`)
  *
  * Stages are a map rather than an array because Yjs cannot move a nested type: reordering is a
  * change of `order`, so a stage keeps its body (and everyone's carets in it) when it moves.
@@ -27,6 +28,14 @@ import type { StageType } from '../email/validate.ts';
 
 export type ThreadMode = 'reply' | 'new_thread';
 
+/** A file attached to a stage, stored in the `sequence-attachments` bucket under `path`. */
+export interface Attachment {
+  path: string;
+  name: string;
+  size: number;
+  type: string;
+}
+
 /** A stage as the database stores it (the columns the materialiser writes). */
 export interface StageRowData {
   id: string;
@@ -38,6 +47,7 @@ export interface StageRowData {
   subject: string;
   body: DocNode;
   thread_mode: ThreadMode;
+  attachments: Attachment[];
 }
 
 export interface DocContent {
@@ -162,6 +172,26 @@ export function fragmentToJSON(fragment: Y.XmlFragment): DocNode {
   return { type: 'doc', content: childrenToNodes(fragment).filter((n) => BLOCK_NODES.has(n.type)) };
 }
 
+const ATTACHMENT_PATH = /^[0-9a-f-]{36}\/[0-9a-f-]{36}\/[^/]{1,200}$/;
+
+function attachmentsOf(id: string, value: unknown): Attachment[] {
+  if (!(value instanceof Y.Array)) return [];
+  const out: Attachment[] = [];
+  for (const a of value.toArray() as unknown[]) {
+    if (typeof a !== 'object' || a === null) continue;
+    const { path, name, size, type } = a as Record<string, unknown>;
+    // Only files of this very stage: a forged entry cannot point at another sequence's file.
+    if (typeof path !== 'string' || !ATTACHMENT_PATH.test(path) || path.split('/')[1] !== id) continue;
+    out.push({
+      path,
+      name: typeof name === 'string' && name.trim() ? name.slice(0, 200) : (path.split('/')[2] ?? 'file'),
+      size: typeof size === 'number' && Number.isFinite(size) && size >= 0 ? Math.trunc(size) : 0,
+      type: typeof type === 'string' ? type.slice(0, 100) : 'application/octet-stream',
+    });
+  }
+  return out;
+}
+
 function stageToRow(id: string, stage: Y.Map<unknown>): StageRowData {
   const type = stage.get('type');
   const mode = stage.get('threadMode');
@@ -178,6 +208,7 @@ function stageToRow(id: string, stage: Y.Map<unknown>): StageRowData {
     subject: subject instanceof Y.Text ? subject.toString().slice(0, 500) : '',
     body: body instanceof Y.XmlFragment ? fragmentToJSON(body) : EMPTY_BODY,
     thread_mode: (typeof mode === 'string' && THREAD_MODES.has(mode) ? mode : 'reply') as ThreadMode,
+    attachments: attachmentsOf(id, stage.get('attachments')),
   };
 }
 
@@ -270,6 +301,9 @@ export function insertStage(doc: Y.Doc, row: StageRowData, order: number): Y.Map
   const body = new Y.XmlFragment();
   stage.set('body', body);
   writeBody(body, row.body);
+  const attachments = new Y.Array<Attachment>();
+  stage.set('attachments', attachments);
+  if (row.attachments?.length) attachments.push(row.attachments);
   return stage;
 }
 
@@ -302,6 +336,7 @@ export function newStageRow(id: string, previous?: StageRowData): StageRowData {
     subject: '',
     body: EMPTY_BODY,
     thread_mode: 'reply',
+    attachments: [],
   };
 }
 

@@ -6,6 +6,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import * as collab from '$lib/api/collab';
+import { attachmentUrl, removeAttachment, uploadAttachment } from '$lib/api/attachments';
 import {
   applyTemplateToRunning,
   archiveSequence,
@@ -35,6 +36,7 @@ import {
   stagesMap,
   fromBase64,
   toBase64,
+  type Attachment,
   type DocContent,
   type StageRowData,
 } from '$lib/collab/doc';
@@ -215,10 +217,18 @@ export class SequenceEditorState {
 
   async open(sequenceId: string, userId: string): Promise<void> {
     this.#sequenceId = sequenceId;
-    const [me, detail, info] = await Promise.all([
+    // Everything the first paint needs, at once: the stored document loads alongside.
+    const doc = new Y.Doc();
+    this.doc = doc;
+    // Offline copy: edits made without a connection survive a reload and merge when back.
+    const idb = new IndexeddbPersistence(`sequence-doc:${sequenceId}`, doc);
+    this.#idb = idb;
+    const [me, detail, info, first] = await Promise.all([
       getMe(userId),
       getSequence(sequenceId),
       collab.channelInfo(sequenceId),
+      collab.loadDoc(sequenceId),
+      Promise.race([idb.whenSynced, new Promise((r) => setTimeout(r, 1500))]),
     ]);
     if (this.#destroyed) return;
     if (!me.ok || !detail.ok || !info.ok) {
@@ -229,6 +239,8 @@ export class SequenceEditorState {
     }
     if (!detail.data || !info.data || !me.data) {
       this.#status = 'not_found';
+      // Nothing of a sequence the user may not see stays on this device.
+      void idb.clearData();
       return;
     }
     this.#me = me.data;
@@ -238,14 +250,7 @@ export class SequenceEditorState {
     void listJobs().then((r) => r.ok && (this.#jobs = r.data));
     void listCustomFieldKeys().then((r) => r.ok && (this.#customKeys = r.data));
 
-    const doc = new Y.Doc();
-    this.doc = doc;
-    // Offline copy: edits made without a connection survive a reload and merge when back.
-    const idb = new IndexeddbPersistence(`sequence-doc:${sequenceId}`, doc);
-    this.#idb = idb;
-    await Promise.race([idb.whenSynced, new Promise((r) => setTimeout(r, 1500))]);
-
-    let stored = await collab.loadDoc(sequenceId);
+    let stored = first;
     if (stored.ok && stored.data && stored.data.snapshot === null) {
       // Never opened in the editor: the materialiser builds the first document from the rows.
       const m = await collab.materialise(sequenceId);
@@ -450,6 +455,31 @@ export class SequenceEditorState {
     const orderAt = (k: number) => entries[k]?.[1].get('order') as number | undefined;
     const next = by < 0 ? orderBetween(orderAt(j - 1), orderAt(j)) : orderBetween(orderAt(j), orderAt(j + 1));
     doc.transact(() => entries[i]?.[1].set('order', next), LOCAL);
+  }
+
+  /** Uploads a file and lists it on the stage; resolves to an error message or null. */
+  async addAttachment(stageId: string, file: File): Promise<string | null> {
+    if (!this.canEdit) return 'You cannot edit this sequence.';
+    const r = await uploadAttachment(this.#sequenceId, stageId, file);
+    if (!r.ok) return r.error;
+    const list = this.#stage(stageId)?.get('attachments');
+    if (!(list instanceof Y.Array)) return 'This stage no longer exists.';
+    this.doc?.transact(() => list.push([r.data]), LOCAL);
+    return null;
+  }
+
+  async removeAttachment(stageId: string, path: string): Promise<string | null> {
+    const list = this.#stage(stageId)?.get('attachments');
+    if (!(list instanceof Y.Array) || !this.canEdit) return null;
+    const i = (list.toArray() as Attachment[]).findIndex((a) => a.path === path);
+    if (i >= 0) this.doc?.transact(() => list.delete(i, 1), LOCAL);
+    const r = await removeAttachment(path);
+    return r.ok ? null : r.error;
+  }
+
+  async attachmentUrl(path: string): Promise<string | null> {
+    const r = await attachmentUrl(path);
+    return r.ok ? r.data : null;
   }
 
   // Settings --------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ interface StoredStage {
   subject: string;
   body: DocNode;
   thread_mode: StageRowData['thread_mode'];
+  attachments: StageRowData['attachments'];
 }
 
 async function rest<T>(path: string, auth: string): Promise<T> {
@@ -66,7 +67,7 @@ async function initialContent(sequenceId: string): Promise<{ title: string; stag
   const { key } = serviceEnv();
   const [seq] = await rest<Array<{ title: string }>>(`sequences?id=eq.${sequenceId}&select=title`, `Bearer ${key}`);
   const stages = await rest<StoredStage[]>(
-    `sequence_stages?sequence_id=eq.${sequenceId}&select=id,type,delay_days,delay_hours,send_window,sender_user_id,subject,body,thread_mode&order=position`,
+    `sequence_stages?sequence_id=eq.${sequenceId}&select=id,type,delay_days,delay_hours,send_window,sender_user_id,subject,body,thread_mode,attachments&order=position`,
     `Bearer ${key}`,
   );
   // A new sequence starts with one email stage, so the editor opens on something to write.
