@@ -11,8 +11,9 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 /** A storage-safe file name that still reads like the original. */
 function safeName(name: string): string {
-  const cleaned = name
-    .replace(/[\\/\u0000-\u001f]/g, '_')
+  const cleaned = [...name]
+    .map((c) => (c === '/' || c === '\\' || c.charCodeAt(0) < 32 ? '_' : c))
+    .join('')
     .trim()
     .slice(-120);
   return cleaned || 'file';
