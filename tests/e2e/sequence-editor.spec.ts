@@ -9,7 +9,12 @@ import { invokeSender, messagesTo, waitFor } from '../integration/helpers/sendin
 
 const ACME = '0a000000-0000-4000-8000-000000000001';
 
-test.afterAll(closeDb);
+/** Sequences these tests created: archived afterwards, so other specs' lists stay as seeded. */
+const created: string[] = [];
+test.afterAll(async () => {
+  await db().query(`update public.sequences set archived_at = now() where id = any($1::uuid[])`, [created]);
+  await closeDb();
+});
 
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();
@@ -31,7 +36,9 @@ async function createThroughUi(page: Page, title: string): Promise<string> {
   await dialog.getByRole('button', { name: 'Create sequence' }).click();
   await expect(page).toHaveURL(/\/sequences\/[0-9a-f-]+\/edit$/);
   await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
-  return page.url().split('/').at(-2)!;
+  const id = page.url().split('/').at(-2)!;
+  created.push(id);
+  return id;
 }
 
 const subject = (page: Page, n = 1) =>
