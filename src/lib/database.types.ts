@@ -877,21 +877,27 @@ export type Database = {
       sequence_doc_snapshots: {
         Row: {
           last_update_id: number
+          materialised_at: string | null
           sequence_id: string
           state: string
           updated_at: string
+          version: number
         }
         Insert: {
           last_update_id?: number
+          materialised_at?: string | null
           sequence_id: string
           state: string
           updated_at?: string
+          version?: number
         }
         Update: {
           last_update_id?: number
+          materialised_at?: string | null
           sequence_id?: string
           state?: string
           updated_at?: string
+          version?: number
         }
         Relationships: [
           {
@@ -958,6 +964,7 @@ export type Database = {
       }
       sequence_stages: {
         Row: {
+          attachments: Json
           body: Json
           created_at: string
           delay_days: number
@@ -973,6 +980,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          attachments?: Json
           body?: Json
           created_at?: string
           delay_days?: number
@@ -988,6 +996,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          attachments?: Json
           body?: Json
           created_at?: string
           delay_days?: number
@@ -1017,6 +1026,7 @@ export type Database = {
           access: Database["public"]["Enums"]["sequence_access"]
           archived_at: string | null
           auto_archive_after_days: number | null
+          channel_key: string
           created_at: string
           direct_link_secret: string
           id: string
@@ -1031,6 +1041,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1045,6 +1056,7 @@ export type Database = {
           access?: Database["public"]["Enums"]["sequence_access"]
           archived_at?: string | null
           auto_archive_after_days?: number | null
+          channel_key?: string
           created_at?: string
           direct_link_secret?: string
           id?: string
@@ -1363,9 +1375,21 @@ export type Database = {
         Args: { role: Database["public"]["Enums"]["job_role"] }
         Returns: number
       }
+      load_sequence_doc: { Args: { sequence_id: string }; Returns: Json }
       mark_stages_sending: {
         Args: { stage_ids: string[]; send_key: string; replace_key?: string }
         Returns: string[]
+      }
+      materialise_sequence_doc: {
+        Args: {
+          p_sequence_id: string
+          p_base_version: number
+          p_folded: number[]
+          p_state: string
+          p_title: string
+          p_stages: Json
+        }
+        Returns: Json
       }
       pause_enrollments: {
         Args: { enrollment_ids: string[] }

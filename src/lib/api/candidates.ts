@@ -71,3 +71,15 @@ export async function listCandidates(
     })),
   });
 }
+
+/** Custom field keys in use on the candidates the user can see (the token menu offers them). */
+export async function listCustomFieldKeys(): Promise<Result<string[]>> {
+  const { data, error } = await supabase.from('candidates').select('custom_fields').limit(500);
+  if (error) return fail(error, 'Could not load the custom fields.');
+  const keys = new Set<string>();
+  for (const c of data) {
+    const f = c.custom_fields;
+    if (f && typeof f === 'object' && !Array.isArray(f)) for (const k of Object.keys(f)) keys.add(k);
+  }
+  return ok([...keys].sort());
+}

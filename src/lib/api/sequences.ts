@@ -237,3 +237,184 @@ export async function directLinkSecret(sequenceId: string): Promise<Result<strin
   if (error) return fail(error, 'Could not load the link.');
   return ok(data?.direct_link_secret ?? null);
 }
+
+// Authoring ------------------------------------------------------------------------------------
+
+export type AccessLevel = Database['public']['Enums']['access_level'];
+export type OrganizationPlan = Database['public']['Enums']['organization_plan'];
+
+/** Plans that include confidential sequences (the database's guard_sequence_access agrees). */
+export const CONFIDENTIAL_PLANS: readonly OrganizationPlan[] = ['legacy_plus', 'plus', 'enterprise'];
+
+export interface Me {
+  userId: string;
+  displayName: string;
+  /** Effective for sequences: agency users count as limited (S1). */
+  accessLevel: AccessLevel;
+  plan: OrganizationPlan;
+  orgTimeZone: string;
+}
+
+export async function getMe(userId: string): Promise<Result<Me | null>> {
+  const { data, error } = await supabase
+    .from('members')
+    .select('user_id, display_name, access_level, agency_id, organization:organizations(plan, time_zone)')
+    .eq('user_id', userId)
+    .maybeSingle()
+    .overrideTypes<
+      {
+        user_id: string;
+        display_name: string;
+        access_level: AccessLevel;
+        agency_id: string | null;
+        organization: { plan: OrganizationPlan; time_zone: string } | null;
+      },
+      { merge: false }
+    >();
+  if (error) return fail(error, 'Could not load your account.');
+  if (!data || !data.organization) return ok(null);
+  return ok({
+    userId: data.user_id,
+    displayName: data.display_name,
+    accessLevel: data.agency_id ? 'limited' : data.access_level,
+    plan: data.organization.plan,
+    orgTimeZone: data.organization.time_zone,
+  });
+}
+
+export interface SenderOption {
+  userId: string;
+  name: string;
+  email: string | null;
+  timeZone: string | null;
+}
+
+/** The people of the organisation, as possible senders (email) or prompted users (LinkedIn). */
+export async function listSenders(): Promise<Result<SenderOption[]>> {
+  const { data, error } = await supabase
+    .from('members')
+    .select('user_id, display_name, sender_name, sender_email, time_zone')
+    .order('display_name');
+  if (error) return fail(error, 'Could not load the senders.');
+  return ok(
+    data.map((m) => ({
+      userId: m.user_id,
+      name: m.sender_name || m.display_name,
+      email: m.sender_email,
+      timeZone: m.time_zone,
+    })),
+  );
+}
+
+export interface NewSequence {
+  title: string;
+  access: SequenceAccess;
+  jobId: string | null;
+}
+
+/** Creates a sequence owned by the user; resolves to its id. */
+export async function createSequence(input: NewSequence, organizationId: string): Promise<Result<string>> {
+  // The id is chosen here and the row is not read back: RLS only shows the row once it exists.
+  const id = crypto.randomUUID();
+  const { error } = await supabase.from('sequences').insert({
+    id,
+    organization_id: organizationId,
+    title: input.title.trim(),
+    access: input.access,
+    job_id: input.jobId,
+  });
+  if (error) {
+    if (error.hint === 'confidential_not_allowed')
+      return { ok: false, error: 'Confidential sequences are not available on your plan.' };
+    return fail(error, 'Could not create the sequence.');
+  }
+  return ok(id);
+}
+
+export async function myOrganizationId(userId: string): Promise<Result<string | null>> {
+  const { data, error } = await supabase.from('members').select('organization_id').eq('user_id', userId).maybeSingle();
+  if (error) return fail(error, 'Could not load your organisation.');
+  return ok(data?.organization_id ?? null);
+}
+
+export interface SequenceSettingsPatch {
+  include_unsubscribe_link?: boolean;
+  auto_archive_after_days?: number | null;
+  job_id?: string | null;
+  access?: SequenceAccess;
+}
+
+export async function updateSequenceSettings(id: string, patch: SequenceSettingsPatch): Promise<Result<null>> {
+  const { error, count } = await supabase.from('sequences').update(patch, { count: 'exact' }).eq('id', id);
+  if (error) {
+    if (error.hint === 'access_change_not_allowed')
+      return { ok: false, error: 'Only the creator of a sequence can change its access.' };
+    if (error.hint === 'confidential_not_allowed')
+      return { ok: false, error: 'Confidential sequences are not available on your plan.' };
+    return fail(error, 'Could not save the settings.');
+  }
+  if (count === 0) return { ok: false, error: 'You cannot change this sequence’s settings.' };
+  return ok(null);
+}
+
+export interface RunningEnrollment {
+  id: string;
+  candidateName: string;
+  status: string;
+}
+
+/** Enrolments of a sequence that are still running or paused (what archiving would cancel). */
+export async function listRunningEnrollments(sequenceId: string): Promise<Result<RunningEnrollment[]>> {
+  const { data, error } = await supabase
+    .from('enrollments')
+    .select('id, status, candidate:candidates!enrollments_candidate_id_organization_id_fkey(first_name, last_name)')
+    .eq('sequence_id', sequenceId)
+    .in('status', ['running', 'paused'])
+    .order('created_at')
+    .overrideTypes<
+      Array<{ id: string; status: string; candidate: { first_name: string; last_name: string } | null }>,
+      { merge: false }
+    >();
+  if (error) return fail(error, 'Could not load the running enrolments.');
+  return ok(
+    data.map((e) => ({
+      id: e.id,
+      status: e.status,
+      candidateName: e.candidate ? `${e.candidate.first_name} ${e.candidate.last_name}`.trim() : 'Candidate',
+    })),
+  );
+}
+
+export interface EditReport {
+  enrollmentId: string;
+  ok: boolean;
+  reason: string | null;
+  detail: string | null;
+}
+
+/** "Apply edits" for running enrolments: the template's stages replace their unsent ones. */
+export async function applyTemplateToRunning(sequenceId: string): Promise<Result<EditReport[]>> {
+  const { data, error } = await supabase.rpc('apply_template_to_running', { sequence_id: sequenceId });
+  if (error) return fail(error, 'Could not apply the edits.');
+  return ok(data.map((r) => ({ enrollmentId: r.enrollment_id, ok: r.ok, reason: r.reason, detail: r.detail })));
+}
+
+/** Archives a sequence after cancelling its running enrolments. */
+export async function archiveSequence(sequenceId: string, running: readonly string[]): Promise<Result<null>> {
+  if (running.length) {
+    const { data, error } = await supabase.rpc('cancel_enrollments', { enrollment_ids: [...running] });
+    if (error) return fail(error, 'Could not cancel the running enrolments.');
+    const failed = data.filter((r) => !r.ok);
+    if (failed.length)
+      return {
+        ok: false,
+        error: `${failed.length} enrolment(s) could not be cancelled: ${failed[0]?.detail ?? failed[0]?.reason}`,
+      };
+  }
+  const { error } = await supabase
+    .from('sequences')
+    .update({ archived_at: new Date().toISOString() })
+    .eq('id', sequenceId);
+  if (error) return fail(error, 'Could not archive the sequence.');
+  return ok(null);
+}
