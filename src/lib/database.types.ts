@@ -113,6 +113,7 @@ export type Database = {
           location: string | null
           organization_id: string
           reason_for_outreach: string | null
+          search_text: string
           time_zone: string | null
           title: string | null
           updated_at: string
@@ -133,6 +134,7 @@ export type Database = {
           location?: string | null
           organization_id: string
           reason_for_outreach?: string | null
+          search_text?: never
           time_zone?: string | null
           title?: string | null
           updated_at?: string
@@ -153,6 +155,7 @@ export type Database = {
           location?: string | null
           organization_id?: string
           reason_for_outreach?: string | null
+          search_text?: never
           time_zone?: string | null
           title?: string | null
           updated_at?: string
@@ -225,6 +228,47 @@ export type Database = {
           },
         ]
       }
+      custom_fields: {
+        Row: {
+          created_at: string
+          id: string
+          key: string
+          label: string
+          options: string[]
+          organization_id: string
+          retired_at: string | null
+          type: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          key: string
+          label: string
+          options?: string[]
+          organization_id: string
+          retired_at?: string | null
+          type: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          key?: string
+          label?: string
+          options?: string[]
+          organization_id?: string
+          retired_at?: string | null
+          type?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "custom_fields_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_events: {
         Row: {
           created_at: string
@@ -274,6 +318,67 @@ export type Database = {
             columns: ["enrollment_stage_id"]
             isOneToOne: false
             referencedRelation: "enrollment_stages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      enrollment_ai_tokens: {
+        Row: {
+          enrollment_id: string
+          error: string | null
+          generated_at: string | null
+          key: string
+          model: string | null
+          organization_id: string
+          reviewed_at: string | null
+          reviewed_by: string | null
+          sequence_id: string
+          value: string | null
+        }
+        Insert: {
+          enrollment_id: string
+          error?: string | null
+          generated_at?: string | null
+          key: string
+          model?: string | null
+          organization_id: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          sequence_id: string
+          value?: string | null
+        }
+        Update: {
+          enrollment_id?: string
+          error?: string | null
+          generated_at?: string | null
+          key?: string
+          model?: string | null
+          organization_id?: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          sequence_id?: string
+          value?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "enrollment_ai_tokens_enrollment_id_fkey"
+            columns: ["enrollment_id"]
+            isOneToOne: false
+            referencedRelation: "enrollments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "enrollment_ai_tokens_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "enrollment_ai_tokens_sequence_id_fkey"
+            columns: ["sequence_id"]
+            isOneToOne: false
+            referencedRelation: "sequences"
             referencedColumns: ["id"]
           },
         ]
@@ -659,6 +764,57 @@ export type Database = {
           },
         ]
       }
+      member_invitations: {
+        Row: {
+          accepted_at: string | null
+          accepted_user_id: string | null
+          access_level: Database["public"]["Enums"]["access_level"]
+          agency_id: string | null
+          created_at: string
+          email: string
+          id: string
+          invited_by: string
+          organization_id: string
+        }
+        Insert: {
+          accepted_at?: string | null
+          accepted_user_id?: string | null
+          access_level?: Database["public"]["Enums"]["access_level"]
+          agency_id?: string | null
+          created_at?: string
+          email: string
+          id?: string
+          invited_by?: string
+          organization_id: string
+        }
+        Update: {
+          accepted_at?: string | null
+          accepted_user_id?: string | null
+          access_level?: Database["public"]["Enums"]["access_level"]
+          agency_id?: string | null
+          created_at?: string
+          email?: string
+          id?: string
+          invited_by?: string
+          organization_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "member_invitations_agency_id_organization_id_fkey"
+            columns: ["agency_id", "organization_id"]
+            isOneToOne: false
+            referencedRelation: "agencies"
+            referencedColumns: ["id", "organization_id"]
+          },
+          {
+            foreignKeyName: "member_invitations_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       members: {
         Row: {
           access_level: Database["public"]["Enums"]["access_level"]
@@ -666,6 +822,7 @@ export type Database = {
           classification_preference: Database["public"]["Enums"]["classification_preference"]
           created_at: string
           daily_send_cap: number | null
+          deactivated_at: string | null
           display_name: string
           organization_id: string
           sender_email: string | null
@@ -683,6 +840,7 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
+          deactivated_at?: string | null
           display_name?: string
           organization_id: string
           sender_email?: string | null
@@ -700,6 +858,7 @@ export type Database = {
           classification_preference?: Database["public"]["Enums"]["classification_preference"]
           created_at?: string
           daily_send_cap?: number | null
+          deactivated_at?: string | null
           display_name?: string
           organization_id?: string
           sender_email?: string | null
@@ -730,8 +889,11 @@ export type Database = {
       }
       organizations: {
         Row: {
+          ai_tokens_enabled: boolean
           created_at: string
           daily_send_cap: number
+          default_include_unsubscribe_link: boolean
+          default_send_window: Json | null
           exclude_confidential_job_candidate_emails: boolean
           exclude_hired_candidate_emails: boolean
           exclude_internal_candidate_emails: boolean
@@ -744,8 +906,11 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
+          default_include_unsubscribe_link?: boolean
+          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -758,8 +923,11 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          ai_tokens_enabled?: boolean
           created_at?: string
           daily_send_cap?: number
+          default_include_unsubscribe_link?: boolean
+          default_send_window?: Json | null
           exclude_confidential_job_candidate_emails?: boolean
           exclude_hired_candidate_emails?: boolean
           exclude_internal_candidate_emails?: boolean
@@ -870,6 +1038,59 @@ export type Database = {
             columns: ["sequence_id"]
             isOneToOne: false
             referencedRelation: "sequences"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      sending_domains: {
+        Row: {
+          checked_at: string | null
+          created_at: string
+          created_by: string | null
+          domain: string
+          id: string
+          last_error: string | null
+          organization_id: string
+          provider_domain_id: string | null
+          records: Json
+          status: string
+          updated_at: string
+          verified_at: string | null
+        }
+        Insert: {
+          checked_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          domain: string
+          id?: string
+          last_error?: string | null
+          organization_id: string
+          provider_domain_id?: string | null
+          records?: Json
+          status?: string
+          updated_at?: string
+          verified_at?: string | null
+        }
+        Update: {
+          checked_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          domain?: string
+          id?: string
+          last_error?: string | null
+          organization_id?: string
+          provider_domain_id?: string | null
+          records?: Json
+          status?: string
+          updated_at?: string
+          verified_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "sending_domains_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
             referencedColumns: ["id"]
           },
         ]
@@ -1205,6 +1426,7 @@ export type Database = {
       unmatched_replies: {
         Row: {
           body_text: string | null
+          enrollment_id: string | null
           from_email: string | null
           headers: Json
           id: string
@@ -1212,11 +1434,13 @@ export type Database = {
           organization_id: string | null
           provider_email_id: string | null
           received_at: string
+          review_reason: string | null
           subject: string | null
           to_email: string | null
         }
         Insert: {
           body_text?: string | null
+          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1224,11 +1448,13 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
+          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Update: {
           body_text?: string | null
+          enrollment_id?: string | null
           from_email?: string | null
           headers?: Json
           id?: string
@@ -1236,10 +1462,18 @@ export type Database = {
           organization_id?: string | null
           provider_email_id?: string | null
           received_at?: string
+          review_reason?: string | null
           subject?: string | null
           to_email?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "unmatched_replies_enrollment_id_fkey"
+            columns: ["enrollment_id"]
+            isOneToOne: false
+            referencedRelation: "enrollments"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "unmatched_replies_organization_id_fkey"
             columns: ["organization_id"]
@@ -1258,6 +1492,28 @@ export type Database = {
     }
     Views: { [_ in never]: never }
     Functions: {
+      accept_invitation: { Args: Record<PropertyKey, never>; Returns: boolean }
+      ai_token_targets: {
+        Args: { enrollment_ids: string[] }
+        Returns: {
+          enrollment_id: string
+          organization_id: string
+          sequence_id: string
+          keys: string[]
+          ai_enabled: boolean
+          first_name: string
+          last_name: string
+          title: string
+          company: string
+          location: string
+          job_title: string
+          reason_for_outreach: string
+        }[]
+      }
+      ai_token_values: {
+        Args: { p_enrollment_ids: string[] }
+        Returns: { enrollment_id: string; key: string; value: string }[]
+      }
       apply_edits_to_batch: {
         Args: { enrollment_ids: string[]; edits: Json }
         Returns: {
@@ -1455,6 +1711,22 @@ export type Database = {
           detail: string
         }[]
       }
+      retire_custom_field: { Args: { field_id: string }; Returns: undefined }
+      review_ai_token: {
+        Args: { enrollment_id: string; key: string; value: string }
+        Returns: {
+          enrollment_id: string
+          error: string | null
+          generated_at: string | null
+          key: string
+          model: string | null
+          organization_id: string
+          reviewed_at: string | null
+          reviewed_by: string | null
+          sequence_id: string
+          value: string | null
+        }
+      }
       save_subscription_choice: {
         Args: {
           stage_id: string
@@ -1463,6 +1735,30 @@ export type Database = {
           source: string
         }
         Returns: Json
+      }
+      search_candidates: {
+        Args: { p_query: string }
+        Returns: {
+          alternate_emails: string[]
+          company: string | null
+          created_at: string
+          created_by: string | null
+          custom_fields: Json
+          email: string | null
+          first_name: string
+          hired: boolean
+          id: string
+          internal: boolean
+          last_name: string
+          linkedin_url: string | null
+          location: string | null
+          organization_id: string
+          reason_for_outreach: string | null
+          search_text: string
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+        }[]
       }
       sequence_board: {
         Args: { sequence_id: string }
@@ -1549,6 +1845,10 @@ export type Database = {
           reason: string
           detail: string
         }[]
+      }
+      verified_sender_domains: {
+        Args: { p_org_ids: string[] }
+        Returns: { organization_id: string; domain: string }[]
       }
     }
     Enums: {
