@@ -45,8 +45,9 @@ export async function listCandidates(
     .trim()
     .replace(/[%_\\,()."]/g, ' ')
     .trim();
-  if (term) {
-    const like = `%${term}%`;
+  // Every word must match some field, so "Ada Lovelace" finds her by first and last name.
+  for (const word of term.split(/\s+/).filter(Boolean).slice(0, 5)) {
+    const like = `%${word}%`;
     q = q.or(`first_name.ilike.${like},last_name.ilike.${like},email.ilike.${like},company.ilike.${like}`);
   }
   const { data, error, count } = await q.overrideTypes<Row[], { merge: false }>();
