@@ -9,7 +9,11 @@ import { loadConfig } from '../../local/lib/config.js';
 import { PgCluster } from '../../local/lib/pg-cluster.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-test-'));
-const config = loadConfig({ ...process.env, STACK_DATA_DIR: dataDir, DB_PORT: process.env.LOCAL_CLUSTER_TEST_PORT ?? '55398' });
+const config = loadConfig({
+  ...process.env,
+  STACK_DATA_DIR: dataDir,
+  DB_PORT: process.env.LOCAL_CLUSTER_TEST_PORT ?? '55398',
+});
 const cluster = new PgCluster(config);
 
 afterAll(() => {
