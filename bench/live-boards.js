@@ -7,7 +7,7 @@
 //     limited user, who must receive nothing);
 //   - W watchers subscribe to the board, either with postgres_changes on enrollments filtered by
 //     sequence_id (RLS checked per subscriber per change) or to the private broadcast channel
-//     `board:<sequence>` that 20261129150100_live_boards_broadcast.sql feeds (authorised at join);
+//     `board:<sequence>:<channel key>` that 20261129150100_live_boards_broadcast.sql feeds (authorised at join);
 //   - a driver commits RATE enrolment updates per second for SECONDS; latency = time a watcher
 //     receives the change − time the updating statement was issued (one process, one clock).
 // The board then reloads through RLS (sequence_board + metrics); that read is timed separately,
@@ -76,12 +76,12 @@ async function setup(db) {
     );
     users.push({ id, level, token: await jwtFor(id) });
   }
-  const seq = (
+  const { id: seq, channel_key: key } = (
     await db.query(
-      `insert into sequences (organization_id, owner_id, title, access) values ($1, $2, 'live bench', 'shared') returning id`,
+      `insert into sequences (organization_id, owner_id, title, access) values ($1, $2, 'live bench', 'shared') returning id, channel_key`,
       [org, users[0].id],
     )
-  ).rows[0].id;
+  ).rows[0];
   await db.query(
     `insert into candidates (organization_id, first_name, last_name, email)
      select $1, 'Live', 'Bench ' || g, 'live' || g || '@bench.test' from generate_series(1, 200) g`,
@@ -94,7 +94,7 @@ async function setup(db) {
       [org, seq, users[0].id],
     )
   ).rows.map((r) => r.id);
-  return { org, seq, users, ids };
+  return { org, seq, key, users, ids };
 }
 
 async function run(mode, db, s) {
@@ -122,7 +122,7 @@ async function run(mode, db, s) {
     const ch =
       mode === 'broadcast'
         ? c
-            .channel(`board:${s.seq}`, { config: { private: true } })
+            .channel(`board:${s.seq}:${s.key}`, { config: { private: true } })
             .on('broadcast', { event: 'change' }, (m) => onHit(m.payload.enrollment_ids ?? []))
         : c
             .channel(`pc-${s.seq}-${i}`)

@@ -211,24 +211,51 @@ export async function setResponseStatus(
 /**
  * Calls `onChange` whenever an enrolment of the sequence, one of its stages, an open, a click
  * or a reply changes, for everyone watching (SPEC S8). Database broadcast on the private channel
- * `board:<sequence id>`, authorised once at join by RLS (20261129150100_live_boards_broadcast.sql;
- * chosen over postgres_changes by bench/live-boards.js). `onStatus` hears whether the channel is
- * connected, so the board can say when it is not live. Returns a function that unsubscribes.
+ * `board:<sequence id>:<channel key>`, authorised once at join by RLS
+ * (20261129150100_live_boards_broadcast.sql, keyed by 20261129190200; chosen over
+ * postgres_changes by bench/live-boards.js). When the key rotates (someone may have lost access)
+ * the database sends `access-changed` to the old topic: the watcher re-reads the key through RLS
+ * and follows, or stops when the sequence is no longer visible. `onStatus` hears whether the
+ * channel is connected, so the board can say when it is not live. Returns a function that
+ * unsubscribes.
  */
 export function watchEnrollments(
   sequenceId: string,
   onChange: () => void,
   onStatus: (live: boolean) => void = () => {},
 ): () => void {
-  const channel: RealtimeChannel = supabase
-    .channel(`board:${sequenceId}`, { config: { private: true } })
-    .on('broadcast', { event: 'change' }, onChange)
-    .subscribe((status) => {
-      onStatus(status === 'SUBSCRIBED');
-      // Changes made while the channel was down were not heard: catch up once it is back.
-      if (status === 'SUBSCRIBED') onChange();
-    });
-  return () => void supabase.removeChannel(channel);
+  let channel: RealtimeChannel | null = null;
+  let stopped = false;
+  const join = async () => {
+    const { data } = await supabase.from('sequences').select('channel_key').eq('id', sequenceId).maybeSingle();
+    if (stopped) return;
+    if (!data) {
+      // Not visible (any more): nothing to watch; the board's own reload says so.
+      onStatus(false);
+      onChange();
+      return;
+    }
+    channel = supabase
+      .channel(`board:${sequenceId}:${data.channel_key}`, { config: { private: true } })
+      .on('broadcast', { event: 'change' }, onChange)
+      .on('broadcast', { event: 'access-changed' }, () => void rejoin())
+      .subscribe((status) => {
+        onStatus(status === 'SUBSCRIBED');
+        // Changes made while the channel was down were not heard: catch up once it is back.
+        if (status === 'SUBSCRIBED') onChange();
+      });
+  };
+  const rejoin = async () => {
+    const old = channel;
+    channel = null;
+    if (old) await supabase.removeChannel(old);
+    await join();
+  };
+  void join();
+  return () => {
+    stopped = true;
+    if (channel) void supabase.removeChannel(channel);
+  };
 }
 
 /** One stage's change in an edit of live enrolments; fields left out keep their value. */
