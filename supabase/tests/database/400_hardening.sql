@@ -98,13 +98,18 @@ select lives_ok(format($q$update public.considerations set archived_at = null wh
 reset role;
 
 -- 8. Senders come from the stage's organisation ----------------------------------------------------
-select tests.as_user('owner');
+-- Template stages are written by the materialiser alone (20261129190300); the guard holds for it too.
+set local role service_role;
 select throws_ok(format($q$update public.sequence_stages set sender_user_id = %L where sequence_id = %L$q$,
   tests.id('outsider'), tests.id('shared')), '42501', null, 'a template stage cannot name a sender of another organisation');
 select throws_ok(format($q$insert into public.sequence_stages (sequence_id, position, subject, sender_user_id) values (%L, 9, 'x', %L)$q$,
   tests.id('shared'), tests.id('outsider')), '42501', null, 'nor can a new template stage');
 select lives_ok(format($q$update public.sequence_stages set sender_user_id = %L where sequence_id = %L$q$,
   tests.id('hiring_manager'), tests.id('shared')), 'a sender of the same organisation is accepted');
+reset role;
+select tests.as_user('owner');
+select throws_ok(format($q$update public.sequence_stages set subject = 'x' where sequence_id = %L$q$, tests.id('shared')),
+  '42501', null, 'an editor cannot write template stages past the document (the materialiser writes them)');
 select throws_ok(format($q$update public.enrollment_stages set sender_user_id = %L where sequence_id = %L$q$,
   tests.id('outsider'), tests.id('shared')), '42501', null, 'an enrolment stage''s sender cannot be changed by PATCH');
 reset role;
