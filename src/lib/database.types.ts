@@ -1418,6 +1418,14 @@ export type Database = {
           updated_at: string
         }[]
       }
+      set_candidate_subscription: {
+        Args: {
+          p_candidate_id: string
+          p_current_outreach: boolean
+          p_new_roles: boolean
+        }
+        Returns: Json
+      }
       set_response_status: {
         Args: { enrollment_id: string; status: string; reason?: string }
         Returns: Database["public"]["Enums"]["response_status"]
