@@ -75,3 +75,42 @@ test('manage subscriptions: unsubscribing is saved, logged on the timeline live,
   await expect(enrol.getByText(/0 ready to start, 1 blocked/)).toBeVisible();
   await expect(enrol.getByRole('listitem').filter({ hasText: 'Aarav Weber' })).toContainText(/unsubscribed/i);
 });
+
+test('enrolling from the profile: a personalised draft closed without starting stays on the profile and starts from there', async ({
+  page,
+}) => {
+  await signIn(page);
+  await openProfile(page, 'Amelia Dubois', 'Amelia Dubois');
+  await page.getByRole('button', { name: /More/ }).click();
+  await page.getByRole('menuitem', { name: 'Enroll in sequence' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Enroll Amelia Dubois in a sequence' });
+  await dialog.getByLabel('Sequence').selectOption({ label: 'Backend Engineers – Berlin outreach' });
+  await dialog.getByRole('button', { name: 'Review stages' }).click();
+
+  const first = dialog.getByRole('group', { name: /^Stage 1/ });
+  await first.getByLabel('Subject').fill('A Berlin backend role for you, Amelia');
+  await dialog.getByRole('button', { name: 'Save draft' }).click();
+  await expect(dialog).toBeHidden();
+
+  // The draft is on the profile, also after a reload, with what was personalised.
+  await page.reload();
+  const sequences = page.getByRole('region', { name: 'Sequences' });
+  await expect(
+    sequences.getByRole('listitem').filter({ hasText: 'Backend Engineers – Berlin outreach' }),
+  ).toContainText('Draft');
+  await sequences.getByRole('button', { name: 'Open draft Backend Engineers – Berlin outreach' }).click();
+  const reopened = page.getByRole('dialog', { name: 'Enroll Amelia Dubois in a sequence' });
+  await expect(reopened.getByRole('group', { name: /^Stage 1/ }).getByLabel('Subject')).toHaveValue(
+    'A Berlin backend role for you, Amelia',
+  );
+  await reopened.getByRole('button', { name: 'Start 1 sequence' }).click();
+  await expect(reopened.getByRole('status')).toHaveText(
+    'Started “Backend Engineers – Berlin outreach” for Amelia Dubois.',
+  );
+  await reopened.getByRole('button', { name: 'Done' }).click();
+
+  await expect(
+    sequences.getByRole('listitem').filter({ hasText: 'Backend Engineers – Berlin outreach' }),
+  ).toContainText('In progress');
+  await expect(page.getByRole('list', { name: 'Activity, newest first' })).toContainText('Sequence started');
+});

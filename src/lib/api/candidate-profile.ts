@@ -376,3 +376,109 @@ export function watchCandidate(candidateId: string, onChange: () => void): () =>
     .subscribe();
   return () => void supabase.removeChannel(channel);
 }
+
+// Per-candidate drafts ----------------------------------------------------------------------
+
+export interface DraftStage {
+  position: number;
+  type: Database['public']['Enums']['stage_type'];
+  subject: string;
+  /** The body as plain text (paragraphs separated by blank lines). */
+  bodyText: string;
+  delayDays: number;
+  delayHours: number;
+  senderUserId: string | null;
+  status: Database['public']['Enums']['enrollment_stage_status'];
+}
+
+export interface SenderOption {
+  userId: string;
+  name: string;
+}
+
+type DocNode = { type?: string; text?: string; content?: DocNode[] };
+
+/** A stage body (Tiptap JSON) as plain text: one paragraph per block, separated by a blank line. */
+export function docToText(doc: Json): string {
+  const inline = (n: DocNode): string =>
+    n.type === 'text' ? (n.text ?? '') : n.type === 'hardBreak' ? '\n' : (n.content ?? []).map(inline).join('');
+  const root = (doc ?? {}) as DocNode;
+  return (root.content ?? []).map(inline).join('\n\n');
+}
+
+/** Plain text back to a document of paragraphs (line breaks inside a paragraph kept). */
+export function textToDoc(text: string): Json {
+  const paragraphs = text
+    .replace(/\r\n/g, '\n')
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return {
+    type: 'doc',
+    content: paragraphs.map((p) => ({
+      type: 'paragraph',
+      content: p
+        .split('\n')
+        .flatMap((line, i) => [
+          ...(i > 0 ? [{ type: 'hardBreak' }] : []),
+          ...(line ? [{ type: 'text', text: line }] : []),
+        ]),
+    })),
+  };
+}
+
+export async function listDraftStages(enrollmentId: string): Promise<Result<DraftStage[]>> {
+  const { data, error } = await supabase
+    .from('enrollment_stages')
+    .select('position, type, subject, body, delay_days, delay_hours, sender_user_id, status')
+    .eq('enrollment_id', enrollmentId)
+    .order('position');
+  if (error) return fail(error, 'Could not load the stages.');
+  return ok(
+    data.map((s) => ({
+      position: s.position,
+      type: s.type,
+      subject: s.subject,
+      bodyText: docToText(s.body),
+      delayDays: s.delay_days,
+      delayHours: s.delay_hours,
+      senderUserId: s.sender_user_id,
+      status: s.status,
+    })),
+  );
+}
+
+/** The organisation's members who can send (the stage form's sender choice). */
+export async function listSenders(): Promise<Result<SenderOption[]>> {
+  const { data, error } = await supabase
+    .from('members')
+    .select('user_id, display_name')
+    .neq('access_level', 'limited')
+    .order('display_name');
+  if (error) return fail(error, 'Could not load the senders.');
+  return ok(data.map((m) => ({ userId: m.user_id, name: m.display_name })));
+}
+
+/** Saves a draft's personalised stages (only the fields given; sent stages are left alone). */
+export async function saveDraftStages(
+  enrollmentId: string,
+  stages: Array<
+    Pick<DraftStage, 'position' | 'subject' | 'delayDays' | 'delayHours' | 'senderUserId'> & { body?: Json }
+  >,
+): Promise<Result<null>> {
+  const { data, error } = await supabase.rpc('update_enrollment_draft', {
+    enrollment_id: enrollmentId,
+    stages: stages.map((s) => ({
+      position: s.position,
+      subject: s.subject,
+      delay_days: s.delayDays,
+      delay_hours: s.delayHours,
+      sender_user_id: s.senderUserId,
+      ...(s.body !== undefined ? { body: s.body } : {}),
+    })),
+  });
+  if (error) return fail(error, 'Could not save the stages.');
+  const row = data?.[0];
+  if (!row?.ok) return fail(row?.detail ?? 'Could not save the stages.');
+  return ok(null);
+}
