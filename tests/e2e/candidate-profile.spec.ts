@@ -114,3 +114,36 @@ test('enrolling from the profile: a personalised draft closed without starting s
   ).toContainText('In progress');
   await expect(page.getByRole('list', { name: 'Activity, newest first' })).toContainText('Sequence started');
 });
+
+test('archiving a candidate on a job warns which running sequences it cancels, then cancels them', async ({ page }) => {
+  await signIn(page);
+  await openProfile(page, 'amelia.novak191', 'Amelia Novak');
+  // Put her in a running sequence first, from the profile.
+  await page.getByRole('button', { name: /More/ }).click();
+  await page.getByRole('menuitem', { name: 'Enroll in sequence' }).click();
+  const enrol = page.getByRole('dialog', { name: 'Enroll Amelia Novak in a sequence' });
+  await enrol.getByLabel('Sequence').selectOption({ label: 'Backend Engineers – Berlin outreach' });
+  await enrol.getByRole('button', { name: 'Review stages' }).click();
+  await enrol.getByRole('button', { name: 'Start 1 sequence' }).click();
+  await expect(enrol.getByRole('status')).toContainText('Started');
+  await enrol.getByRole('button', { name: 'Done' }).click();
+  const sequences = page.getByRole('region', { name: 'Sequences' });
+  const backend = sequences.getByRole('listitem').filter({ hasText: 'Backend Engineers – Berlin outreach' });
+  await expect(backend).toContainText('In progress');
+
+  await page
+    .getByRole('region', { name: 'Jobs' })
+    .getByRole('button', { name: 'Archive on Senior Backend Engineer' })
+    .click();
+  const confirm = page.getByRole('alertdialog', { name: /Archive Amelia Novak on “Senior Backend Engineer”/ });
+  await expect(confirm.getByRole('list', { name: 'Sequences that will be cancelled' })).toHaveText(
+    'Backend Engineers – Berlin outreach',
+  );
+  await confirm.getByLabel('Reason').fill('Hired elsewhere');
+  await confirm.getByRole('button', { name: 'Archive and cancel' }).click();
+  await expect(confirm).toBeHidden();
+
+  await expect(page.getByRole('region', { name: 'Jobs' })).toContainText('archived: Hired elsewhere');
+  await expect(backend).toContainText('Cancelled');
+  await expect(backend).toContainText('candidate archived');
+});

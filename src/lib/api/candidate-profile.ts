@@ -482,3 +482,19 @@ export async function saveDraftStages(
   if (!row?.ok) return fail(row?.detail ?? 'Could not save the stages.');
   return ok(null);
 }
+
+/**
+ * Archives the candidate on one job with a reason. The database then cancels all the
+ * candidate's running and paused sequences (S5; trigger on considerations).
+ */
+export async function archiveConsideration(id: string, reason: string): Promise<Result<null>> {
+  const { data, error } = await supabase
+    .from('considerations')
+    .update({ archived_at: new Date().toISOString(), archive_reason: reason.trim() || null })
+    .eq('id', id)
+    .is('archived_at', null)
+    .select('id');
+  if (error) return fail(error, 'Could not archive the candidate.');
+  if (!data.length) return fail('This job consideration is already archived, or you may not change it.');
+  return ok(null);
+}

@@ -2,6 +2,7 @@
 // considerations and sequences, their subscription state and a live activity timeline.
 // Loads are guarded by #seq so a slower older answer never overwrites a newer one.
 import {
+  archiveConsideration,
   getCandidate,
   getSubscription,
   listCandidateEnrollments,
@@ -77,6 +78,10 @@ export class CandidateProfileState {
     if ((c.reason_for_outreach ?? '') !== this.reasonForOutreach) return true;
     const keys = [...Object.keys(c.custom_fields), ...Object.keys(this.customFields)];
     return keys.some((k) => (c.custom_fields[k] ?? '') !== (this.customFields[k] ?? ''));
+  }
+  /** Sequences the user sees that archiving on any job would cancel (S5). */
+  get liveSequences(): readonly CandidateEnrollment[] {
+    return this.#enrollments.filter((e) => e.status === 'running' || e.status === 'paused');
   }
   get unsubscribed(): boolean {
     const s = this.#subscription;
@@ -171,6 +176,20 @@ export class CandidateProfileState {
       return false;
     }
     toasts.success('Subscriptions saved.');
+    await this.refresh();
+    return true;
+  }
+
+  /** Archives the candidate on a job; their running sequences are cancelled by the database. */
+  async archive(considerationId: string, reason: string): Promise<boolean> {
+    this.#saving = true;
+    const r = await archiveConsideration(considerationId, reason);
+    this.#saving = false;
+    if (!r.ok) {
+      toasts.error(r.error);
+      return false;
+    }
+    toasts.success('Archived.');
     await this.refresh();
     return true;
   }
