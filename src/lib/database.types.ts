@@ -1309,6 +1309,35 @@ export type Database = {
           detail: string
         }[]
       }
+      filter_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+        }
+        Returns: {
+          alternate_emails: string[]
+          company: string | null
+          created_at: string
+          created_by: string | null
+          custom_fields: Json
+          email: string | null
+          first_name: string
+          hired: boolean
+          id: string
+          internal: boolean
+          last_name: string
+          linkedin_url: string | null
+          location: string | null
+          organization_id: string
+          reason_for_outreach: string | null
+          search_text: string
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+        }[]
+      }
       ingest_resend_event: {
         Args: { delivery_id: string; event: Json; derived?: Json }
         Returns: Json
