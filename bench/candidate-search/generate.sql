@@ -28,7 +28,7 @@ select bench_gen.id('job', o * 1000 + j), bench_gen.id('org', o), 'Job ' || j
 from generate_series(1, 3) o, generate_series(1, 50) j;
 
 -- 119 first names × 151 last names (17,969 full names, so a full name matches ~5–6 people
--- per organisation), 400 companies, emails first.last<n>@one of 6 domains.
+-- per organisation), 400 companies (50 names × 8 suffixes such as Labs or GmbH), emails first.last<n>@one of 6 domains.
 create table bench_gen.first_names as
 select row_number() over () as i, n from unnest(array[
  'Lukas','Sofia','Mateo','Amelia','Noah','Emma','Jonas','Mia','Luca','Hanna','Elias','Lea','Aarav','Priya','Kenji',
@@ -62,7 +62,12 @@ select bench_gen.id('cand', c),
        f.n, l.n,
        case when c % 25 = 0 then null
             else lower(f.n) || '.' || lower(l.n) || c || '@' || (array['gmail.com','outlook.com','proton.me','posteo.de','icloud.com','yahoo.com'])[1 + c % 6] end,
-       'Company ' || (array['Alpha','Beta','Gamma','Delta','Omega','Nova','Vertex','Quantum'])[1 + c % 8] || ' ' || (c::bigint * 7919) % 400,
+       (array['Nordlicht','Brightwave','Kestrel','Lumen','Tidewater','Quarry','Helix','Arbor','Cobalt','Juniper',
+              'Meridian','Solace','Vantage','Pioneer','Granite','Harbor','Summit','Falcon','Orchid','Beacon',
+              'Atlas','Cascade','Ember','Foundry','Glacier','Horizon','Ironwood','Jasper','Keystone','Lattice',
+              'Monarch','Northstar','Oakridge','Paragon','Quill','Redwood','Sapphire','Tessera','Umbra','Verdant',
+              'Willow','Xenon','Yarrow','Zephyr','Alder','Birch','Cedar','Dune','Echo','Fjord'])[1 + (c::bigint * 7919) % 50]
+       || ' ' || (array['Systems','Labs','GmbH','Health','Capital','Robotics','Media','Logistics'])[1 + (c::bigint * 104729) % 8],
        'Engineer'
 from generate_series(1, 300000) c
 join bench_gen.first_names f on f.i = 1 + (c * 13) % 119

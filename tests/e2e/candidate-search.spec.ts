@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 async function searchFor(page: Page, words: string): Promise<string[]> {
   await page.getByRole('searchbox', { name: 'Search candidates' }).fill(words);
   const status = page.getByRole('status').filter({ hasText: /match|Searching/ });
-  await expect(status).toHaveText(new RegExp(`^\\d+ candidates? match(es)? “${words}”$`));
+  await expect(status).toHaveText(new RegExp(`^\\d+ candidates? match(es)? “${words}”( \\(filtered\\))?$`));
   const names = page.getByRole('table', { name: 'Candidates' }).getByRole('row').locator('td:first-child');
   return (await page.getByRole('table', { name: 'Candidates' }).count()) ? names.allInnerTexts() : [];
 }
@@ -72,4 +72,33 @@ test('while a search is in flight the enrol dialog shows the older results as st
   const charlotte = list.getByRole('listitem').filter({ hasText: 'Charlotte Dubois' }).first();
   await charlotte.getByRole('checkbox').check();
   await expect(dialog.getByText('1 selected')).toBeVisible();
+});
+
+test('the Candidates list filters by job and by subscription, together with the search words', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill('orgadmin@acme.test');
+  await page.getByLabel('Password').fill('password123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/sequences$/);
+  await page.getByRole('link', { name: 'Candidates' }).click();
+  const status = page.getByRole('status').filter({ hasText: /candidate|Searching/ });
+  await expect(status).toHaveText(/^\d+ candidates$/);
+  const all = Number((await status.innerText()).split(' ')[0]);
+  const table = page.getByRole('table', { name: 'Candidates' });
+
+  // Seeded: Lukas Rossi unsubscribed, Ananya Costa bounced (supabase/seed.sql).
+  await page.getByRole('combobox', { name: 'Subscriptions' }).selectOption({ label: 'Unsubscribed' });
+  await expect(status).toHaveText(/^\d+ candidates? \(filtered\)$/);
+  const names = await table.getByRole('row').locator('td:first-child').allInnerTexts();
+  expect(names).toEqual(expect.arrayContaining(['Lukas Rossi', 'Ananya Costa']));
+  expect(names.length).toBeLessThan(all);
+  expect(await searchFor(page, 'Costa')).toEqual(['Ananya Costa']);
+
+  await page.getByRole('combobox', { name: 'Subscriptions' }).selectOption({ label: 'Any' });
+  await page.getByRole('searchbox', { name: 'Search candidates' }).fill('');
+  await page.getByRole('combobox', { name: 'Job' }).selectOption({ label: 'Head of Sales EMEA' });
+  await expect(status).toHaveText(/^\d+ candidates? \(filtered\)$/);
+  const jobs = await table.getByRole('row').locator('td:last-child').allInnerTexts();
+  expect(jobs.length).toBeGreaterThan(0);
+  expect(jobs.every((j) => j.includes('Head of Sales EMEA'))).toBe(true);
 });

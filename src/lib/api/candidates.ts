@@ -31,6 +31,19 @@ type Row = {
 const LIST_COLUMNS =
   'id, first_name, last_name, email, title, company, location, considerations(archived_at, job:jobs(title))';
 
+/** Filters of the Candidates list; `null` does not filter. */
+export interface CandidateFilters {
+  jobId: string | null;
+  /** true: running or paused in a sequence the user sees; false: not. */
+  inSequence: boolean | null;
+  /** true: refused current outreach or suppressed; false: neither. */
+  unsubscribed: boolean | null;
+}
+
+export const NO_FILTERS: CandidateFilters = { jobId: null, inSequence: null, unsubscribed: null };
+
+export const hasFilters = (f: CandidateFilters) => f.jobId !== null || f.inSequence !== null || f.unsubscribed !== null;
+
 /**
  * A page of candidates (by name). With search words, those whose name, email or company hold
  * every word — the rule lives in the database (`search_candidates`, migration
@@ -39,24 +52,42 @@ const LIST_COLUMNS =
 export async function listCandidates(
   search: string,
   page = 0,
+  filters: CandidateFilters = NO_FILTERS,
 ): Promise<Result<{ rows: CandidateListItem[]; total: number }>> {
   const from = page * CANDIDATE_PAGE;
   const to = from + CANDIDATE_PAGE - 1;
-  const { data, error, count } = searchKey(search)
+  const { data, error, count } = hasFilters(filters)
     ? await supabase
-        .rpc('search_candidates', { p_query: search }, { count: 'exact' })
+        .rpc(
+          'filter_candidates',
+          {
+            p_query: search,
+            p_job_id: filters.jobId ?? undefined,
+            p_in_sequence: filters.inSequence ?? undefined,
+            p_unsubscribed: filters.unsubscribed ?? undefined,
+          },
+          { count: 'exact' },
+        )
         .select(LIST_COLUMNS)
         .order('last_name')
         .order('first_name')
         .range(from, to)
         .overrideTypes<Row[], { merge: false }>()
-    : await supabase
-        .from('candidates')
-        .select(LIST_COLUMNS, { count: 'exact' })
-        .order('last_name')
-        .order('first_name')
-        .range(from, to)
-        .overrideTypes<Row[], { merge: false }>();
+    : searchKey(search)
+      ? await supabase
+          .rpc('search_candidates', { p_query: search }, { count: 'exact' })
+          .select(LIST_COLUMNS)
+          .order('last_name')
+          .order('first_name')
+          .range(from, to)
+          .overrideTypes<Row[], { merge: false }>()
+      : await supabase
+          .from('candidates')
+          .select(LIST_COLUMNS, { count: 'exact' })
+          .order('last_name')
+          .order('first_name')
+          .range(from, to)
+          .overrideTypes<Row[], { merge: false }>();
   if (error) return fail(error, 'Could not load candidates.');
   return ok({
     total: count ?? data.length,

@@ -1,8 +1,22 @@
 // The Candidates list: a search box and pages of the candidates the user may see.
-import { CANDIDATE_PAGE, listCandidates, searchKey, type CandidateListItem } from '$lib/api/candidates';
+import {
+  CANDIDATE_PAGE,
+  hasFilters,
+  listCandidates,
+  NO_FILTERS,
+  searchKey,
+  type CandidateFilters,
+  type CandidateListItem,
+} from '$lib/api/candidates';
+import { listJobs, type JobOption } from '$lib/api/sequences';
+
+/** What the shown rows answer: the search words and the filters. */
+const keyOf = (search: string, f: CandidateFilters) => JSON.stringify([searchKey(search), f]);
 
 export class CandidateListState {
   search = $state('');
+  filters = $state<CandidateFilters>({ ...NO_FILTERS });
+  #jobs = $state.raw<JobOption[]>([]);
   #page = $state(0);
   #rows = $state.raw<CandidateListItem[]>([]);
   #total = $state(0);
@@ -13,6 +27,9 @@ export class CandidateListState {
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
+  get jobs(): readonly JobOption[] {
+    return this.#jobs;
+  }
   get rows(): readonly CandidateListItem[] {
     return this.#rows;
   }
@@ -36,18 +53,20 @@ export class CandidateListState {
     if (!this.#loaded || this.stale) return 'Searching…';
     const n = this.#total;
     const words = this.search.trim();
-    if (!words) return `${n} ${n === 1 ? 'candidate' : 'candidates'}`;
-    return `${n} ${n === 1 ? 'candidate matches' : 'candidates match'} “${words}”`;
+    const filtered = hasFilters(this.filters) ? ' (filtered)' : '';
+    if (!words) return `${n} ${n === 1 ? 'candidate' : 'candidates'}${filtered}`;
+    return `${n} ${n === 1 ? 'candidate matches' : 'candidates match'} “${words}”${filtered}`;
   }
   /** True while the shown rows answer other words than the ones in the search box. */
   get stale(): boolean {
-    return this.#rowsFor !== searchKey(this.search);
+    return this.#rowsFor !== keyOf(this.search, this.filters);
   }
 
   async load(page = this.#page): Promise<void> {
     const seq = ++this.#seq;
-    const key = searchKey(this.search);
-    const r = await listCandidates(key, page);
+    const filters = $state.snapshot(this.filters);
+    const key = keyOf(this.search, filters);
+    const r = await listCandidates(searchKey(this.search), page, filters);
     if (seq !== this.#seq) return;
     this.#loaded = true;
     if (!r.ok) {
@@ -59,6 +78,11 @@ export class CandidateListState {
     this.#rows = r.data.rows;
     this.#total = r.data.total;
     this.#rowsFor = key;
+  }
+
+  async loadJobs(): Promise<void> {
+    const r = await listJobs();
+    if (r.ok) this.#jobs = r.data;
   }
 
   searchSoon(): void {

@@ -1,0 +1,152 @@
+// More → Enroll in sequence on a candidate's profile (issue 14): choose a sequence, which
+// creates the candidate's draft (or says what blocks them), review and personalise its stages,
+// then "Start 1 sequence". A draft closed without starting stays on the profile and reopens
+// here (openDraft) to be edited and started later.
+import {
+  listDraftStages,
+  listSenders,
+  saveDraftStages,
+  textToDoc,
+  type DraftStage,
+  type SenderOption,
+} from '$lib/api/candidate-profile';
+import { enrollCandidates, reasonText, startEnrollments } from '$lib/api/enrollments';
+import { listSequences, type SequenceListItem } from '$lib/api/sequences';
+
+export type ProfileEnrolStep = 'choose' | 'review' | 'done';
+
+export class ProfileEnrolState {
+  step = $state<ProfileEnrolStep>('choose');
+  sequenceId = $state('');
+  /** The draft's stages as edited (saved on Save or Start). */
+  stages = $state<DraftStage[]>([]);
+  #original = $state.raw<DraftStage[]>([]);
+  #sequences = $state.raw<SequenceListItem[]>([]);
+  #senders = $state.raw<SenderOption[]>([]);
+  #enrollmentId = $state<string | null>(null);
+  #title = $state('');
+  #blocked = $state<string | null>(null);
+  #error = $state<string | null>(null);
+  #busy = $state(false);
+
+  constructor(readonly candidateId: string) {}
+
+  get sequences(): readonly SequenceListItem[] {
+    return this.#sequences;
+  }
+  get senders(): readonly SenderOption[] {
+    return this.#senders;
+  }
+  get enrollmentId(): string | null {
+    return this.#enrollmentId;
+  }
+  get title(): string {
+    return this.#title;
+  }
+  /** Why the candidate cannot be enrolled in the chosen sequence, in words. */
+  get blocked(): string | null {
+    return this.#blocked;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+  /** Stages not sent yet: the ones that can be personalised. */
+  get editable(): boolean[] {
+    return this.stages.map((s) => s.status === 'scheduled' || s.status === 'claimed');
+  }
+
+  async loadSequences(userId: string): Promise<void> {
+    const r = await listSequences({ search: '', scope: 'everyone', access: 'all', jobId: 'all' }, userId);
+    if (r.ok) this.#sequences = r.data.filter((s) => s.stageCount > 0);
+    else this.#error = r.error;
+  }
+
+  /** Choose → review: creates the draft, or reports what blocks the candidate. */
+  async createDraft(): Promise<void> {
+    const seq = this.#sequences.find((s) => s.id === this.sequenceId);
+    if (!seq) return;
+    this.#busy = true;
+    this.#error = null;
+    this.#blocked = null;
+    const r = await enrollCandidates(seq.id, [this.candidateId], { start: false, includeUnsubscribeLink: null });
+    this.#busy = false;
+    if (!r.ok) {
+      this.#error = r.error;
+      return;
+    }
+    const o = r.data[0];
+    if (!o?.ok || !o.enrollmentId) {
+      this.#blocked = reasonText(o?.reason ?? null, o?.detail ?? null);
+      return;
+    }
+    await this.openDraft(o.enrollmentId, seq.title);
+  }
+
+  /** Opens an existing draft of the candidate at the review step. */
+  async openDraft(enrollmentId: string, title: string): Promise<void> {
+    this.#enrollmentId = enrollmentId;
+    this.#title = title;
+    this.#busy = true;
+    const [stages, senders] = await Promise.all([listDraftStages(enrollmentId), listSenders()]);
+    this.#busy = false;
+    if (!stages.ok) {
+      this.#error = stages.error;
+      return;
+    }
+    if (senders.ok) this.#senders = senders.data;
+    this.#original = stages.data;
+    this.stages = stages.data.map((s) => ({ ...s }));
+    this.step = 'review';
+  }
+
+  /** Saves the personalised stages; bodies are sent only when their text changed. */
+  async save(): Promise<boolean> {
+    const id = this.#enrollmentId;
+    if (!id) return false;
+    const edits = this.stages
+      .filter((_, i) => this.editable[i])
+      .map((s) => {
+        const before = this.#original.find((o) => o.position === s.position);
+        return {
+          position: s.position,
+          subject: s.subject,
+          delayDays: s.delayDays,
+          delayHours: s.delayHours,
+          senderUserId: s.senderUserId,
+          ...(before && before.bodyText !== s.bodyText ? { body: textToDoc(s.bodyText) } : {}),
+        };
+      });
+    this.#busy = true;
+    this.#error = null;
+    const r = edits.length ? await saveDraftStages(id, edits) : ({ ok: true, data: null } as const);
+    this.#busy = false;
+    if (!r.ok) {
+      this.#error = r.error;
+      return false;
+    }
+    this.#original = this.stages.map((s) => ({ ...s }));
+    return true;
+  }
+
+  /** Review → done: saves, then starts the draft. */
+  async start(): Promise<void> {
+    const id = this.#enrollmentId;
+    if (!id || !(await this.save())) return;
+    this.#busy = true;
+    const r = await startEnrollments([id]);
+    this.#busy = false;
+    if (!r.ok) {
+      this.#error = r.error;
+      return;
+    }
+    const o = r.data[0];
+    if (!o?.ok) {
+      this.#error = reasonText(o?.reason ?? null, o?.detail ?? null);
+      return;
+    }
+    this.step = 'done';
+  }
+}

@@ -1,0 +1,149 @@
+// Issue 14: a candidate's profile — a row of the Candidates list opens it; the activity
+// timeline shows replies with their text (as text, never markup), newest first; and More →
+// Manage subscriptions is saved, logged on the timeline and refuses the next enrolment (S7).
+import { expect, test, type Page } from '@playwright/test';
+import { closeDb, db } from '../integration/helpers/factories.ts';
+import { findAndTick } from './helpers/enrol.ts';
+
+test.afterAll(closeDb);
+
+async function signIn(page: Page) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill('orgadmin@acme.test');
+  await page.getByLabel('Password').fill('password123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/sequences$/);
+}
+
+async function openProfile(page: Page, search: string, name: string) {
+  await page.getByRole('link', { name: 'Candidates' }).click();
+  await page.getByRole('searchbox', { name: 'Search candidates' }).fill(search);
+  await expect(page.getByRole('status').filter({ hasText: search })).toHaveText(/^1 candidate matches/);
+  await page.getByRole('table', { name: 'Candidates' }).getByRole('link', { name }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+test('a reply shows on the profile with its text, newest first, and markup in it stays text', async ({ page }) => {
+  // Amelia Novak (seed) replies, as the inbound pipeline stores it: body_text is what she wrote.
+  const { rows } = await db().query(
+    `select id, organization_id from public.candidates where email = 'amelia.novak191@outlook.com'`,
+  );
+  const cand = rows[0] as { id: string; organization_id: string };
+  const text = 'Sounds good <img src=x onerror="document.title=\'pwned\'"> — call me on Friday';
+  await db().query(
+    `insert into public.replies (organization_id, candidate_id, from_email, subject, body_text, matched_by, received_at)
+     values ($1, $2, 'amelia.novak191@outlook.com', 'Re: hello', $3, 'manual', now())`,
+    [cand.organization_id, cand.id, text],
+  );
+
+  await signIn(page);
+  await openProfile(page, 'amelia.novak191', 'Amelia Novak');
+  const timeline = page.getByRole('list', { name: 'Activity, newest first' });
+  const first = timeline.getByRole('listitem').first();
+  await expect(first).toContainText('Replied');
+  await expect(first.locator('blockquote')).toHaveText(text);
+  await expect(timeline.locator('img')).toHaveCount(0);
+  await expect(page).not.toHaveTitle('pwned');
+});
+
+test('manage subscriptions: unsubscribing is saved, logged on the timeline live, and refuses the next enrolment', async ({
+  page,
+}) => {
+  await signIn(page);
+  await openProfile(page, 'Aarav Weber', 'Aarav Weber');
+  await expect(page.getByTestId('subscription-state')).toContainText('Current outreach: subscribed');
+
+  await page.getByRole('button', { name: /More/ }).click();
+  await page.getByRole('menuitem', { name: 'Manage subscriptions' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Manage subscriptions' });
+  await expect(dialog.getByRole('checkbox', { name: 'Current outreach' })).toBeChecked();
+  await dialog.getByRole('checkbox', { name: 'Current outreach' }).uncheck();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(page.getByTestId('subscription-state')).toContainText('Current outreach: unsubscribed');
+  await expect(page.getByTestId('subscription-state')).toContainText('New roles: subscribed');
+  await expect(page.getByRole('list', { name: 'Activity, newest first' }).getByRole('listitem').first()).toContainText(
+    'Unsubscribed from current outreach; subscribed to new roles (changed by a user)',
+  );
+
+  await page.goto('/sequences/5e000000-0000-4000-8000-000000000001');
+  await page.getByRole('button', { name: 'Enrol candidates' }).click();
+  const enrol = page.getByRole('dialog', { name: /Enrol candidates/ });
+  await findAndTick(enrol, 'Aarav Weber', 'Aarav Weber');
+  await enrol.getByRole('button', { name: 'Review 1 candidate' }).click();
+  await expect(enrol.getByText(/0 ready to start, 1 blocked/)).toBeVisible();
+  await expect(enrol.getByRole('listitem').filter({ hasText: 'Aarav Weber' })).toContainText(/unsubscribed/i);
+});
+
+test('enrolling from the profile: a personalised draft closed without starting stays on the profile and starts from there', async ({
+  page,
+}) => {
+  await signIn(page);
+  await openProfile(page, 'Amelia Dubois', 'Amelia Dubois');
+  await page.getByRole('button', { name: /More/ }).click();
+  await page.getByRole('menuitem', { name: 'Enroll in sequence' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Enroll Amelia Dubois in a sequence' });
+  await dialog.getByLabel('Sequence').selectOption({ label: 'Backend Engineers – Berlin outreach' });
+  await dialog.getByRole('button', { name: 'Review stages' }).click();
+
+  const first = dialog.getByRole('group', { name: /^Stage 1/ });
+  await first.getByLabel('Subject').fill('A Berlin backend role for you, Amelia');
+  await dialog.getByRole('button', { name: 'Save draft' }).click();
+  await expect(dialog).toBeHidden();
+
+  // The draft is on the profile, also after a reload, with what was personalised.
+  await page.reload();
+  const sequences = page.getByRole('region', { name: 'Sequences' });
+  await expect(
+    sequences.getByRole('listitem').filter({ hasText: 'Backend Engineers – Berlin outreach' }),
+  ).toContainText('Draft');
+  await sequences.getByRole('button', { name: 'Open draft Backend Engineers – Berlin outreach' }).click();
+  const reopened = page.getByRole('dialog', { name: 'Enroll Amelia Dubois in a sequence' });
+  await expect(reopened.getByRole('group', { name: /^Stage 1/ }).getByLabel('Subject')).toHaveValue(
+    'A Berlin backend role for you, Amelia',
+  );
+  await reopened.getByRole('button', { name: 'Start 1 sequence' }).click();
+  await expect(reopened.getByRole('status')).toHaveText(
+    'Started “Backend Engineers – Berlin outreach” for Amelia Dubois.',
+  );
+  await reopened.getByRole('button', { name: 'Done' }).click();
+
+  await expect(
+    sequences.getByRole('listitem').filter({ hasText: 'Backend Engineers – Berlin outreach' }),
+  ).toContainText('In progress');
+  await expect(page.getByRole('list', { name: 'Activity, newest first' })).toContainText('Sequence started');
+});
+
+test('archiving a candidate on a job warns which running sequences it cancels, then cancels them', async ({ page }) => {
+  await signIn(page);
+  await openProfile(page, 'amelia.novak191', 'Amelia Novak');
+  // Put her in a running sequence first, from the profile.
+  await page.getByRole('button', { name: /More/ }).click();
+  await page.getByRole('menuitem', { name: 'Enroll in sequence' }).click();
+  const enrol = page.getByRole('dialog', { name: 'Enroll Amelia Novak in a sequence' });
+  await enrol.getByLabel('Sequence').selectOption({ label: 'Backend Engineers – Berlin outreach' });
+  await enrol.getByRole('button', { name: 'Review stages' }).click();
+  await enrol.getByRole('button', { name: 'Start 1 sequence' }).click();
+  await expect(enrol.getByRole('status')).toContainText('Started');
+  await enrol.getByRole('button', { name: 'Done' }).click();
+  const sequences = page.getByRole('region', { name: 'Sequences' });
+  const backend = sequences.getByRole('listitem').filter({ hasText: 'Backend Engineers – Berlin outreach' });
+  await expect(backend).toContainText('In progress');
+
+  await page
+    .getByRole('region', { name: 'Jobs' })
+    .getByRole('button', { name: 'Archive on Senior Backend Engineer' })
+    .click();
+  const confirm = page.getByRole('alertdialog', { name: /Archive Amelia Novak on “Senior Backend Engineer”/ });
+  await expect(confirm.getByRole('list', { name: 'Sequences that will be cancelled' })).toHaveText(
+    'Backend Engineers – Berlin outreach',
+  );
+  await confirm.getByLabel('Reason').fill('Hired elsewhere');
+  await confirm.getByRole('button', { name: 'Archive and cancel' }).click();
+  await expect(confirm).toBeHidden();
+
+  await expect(page.getByRole('region', { name: 'Jobs' })).toContainText('archived: Hired elsewhere');
+  await expect(backend).toContainText('Cancelled');
+  await expect(backend).toContainText('candidate archived');
+});
