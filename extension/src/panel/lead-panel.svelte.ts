@@ -188,6 +188,7 @@ export class LeadPanelState {
         reasonForOutreach: this.form.reasonForOutreach,
         customFields,
       },
+      job: this.#sequence?.job ? { title: this.#sequence.job.title } : null,
     };
   });
 
