@@ -21,7 +21,11 @@ function manifest(apiUrl: string): Plugin {
   return {
     name: 'extension-manifest',
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'manifest.json', source: JSON.stringify(extensionManifest(apiUrl), null, 2) });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'manifest.json',
+        source: JSON.stringify(extensionManifest(apiUrl), null, 2),
+      });
     },
   };
 }
@@ -35,7 +39,10 @@ export default defineConfig(({ mode }) => {
     envPrefix: 'PUBLIC_',
     base: './',
     resolve: { alias: aliases },
-    plugins: [svelte({ configFile: false, preprocess: vitePreprocess(), compilerOptions: { runes: true } }), manifest(apiUrl)],
+    plugins: [
+      svelte({ configFile: false, preprocess: vitePreprocess(), compilerOptions: { runes: true } }),
+      manifest(apiUrl),
+    ],
     build: {
       outDir: 'dist',
       emptyOutDir: true,
@@ -46,7 +53,11 @@ export default defineConfig(({ mode }) => {
           sidepanel: path.join(import.meta.dirname, 'sidepanel.html'),
           background: path.join(import.meta.dirname, 'src/background.ts'),
         },
-        output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+        output: {
+          entryFileNames: '[name].js',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+          assetFileNames: 'assets/[name]-[hash][extname]',
+        },
       },
     },
   };

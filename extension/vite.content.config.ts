@@ -12,6 +12,11 @@ export default defineConfig({
     emptyOutDir: false,
     target: 'chrome120',
     minify: false,
-    lib: { entry: path.join(import.meta.dirname, 'src/content.ts'), formats: ['iife'], name: 'outreachProfileReader', fileName: () => 'content.js' },
+    lib: {
+      entry: path.join(import.meta.dirname, 'src/content.ts'),
+      formats: ['iife'],
+      name: 'outreachProfileReader',
+      fileName: () => 'content.js',
+    },
   },
 });

@@ -5,7 +5,11 @@
 import { readProfile } from './profile-reader';
 import type { ProfileMessage, ReadRequest } from './messages';
 
-const current = (): ProfileMessage => ({ type: 'profile', url: location.href, reading: readProfile(document, location.href) });
+const current = (): ProfileMessage => ({
+  type: 'profile',
+  url: location.href,
+  reading: readProfile(document, location.href),
+});
 
 let last = '';
 function announce(): void {

@@ -14,7 +14,10 @@ function page(file: string): Document {
 
 describe('readProfile', () => {
   it('reads every field of the classic layout, the current position from the experience card', () => {
-    const r = readProfile(page('classic.html'), 'https://www.linkedin.com/in/maria-gonzalez-4b2a1/?originalSubdomain=es');
+    const r = readProfile(
+      page('classic.html'),
+      'https://www.linkedin.com/in/maria-gonzalez-4b2a1/?originalSubdomain=es',
+    );
     expect(r.recognised).toBe(true);
     expect(r.missing).toEqual([]);
     expect(r.fields).toEqual({

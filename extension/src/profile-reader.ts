@@ -48,7 +48,9 @@ const EMPLOYMENT = /^(full-time|part-time|self-employed|freelance|contract|inter
 
 function currentPosition(doc: Document): { title: string; company: string } {
   // Newer layout: entities with named parts.
-  const entity = doc.querySelector('[data-view-name="profile-card-experience"] [data-view-name="profile-component-entity"]');
+  const entity = doc.querySelector(
+    '[data-view-name="profile-card-experience"] [data-view-name="profile-component-entity"]',
+  );
   if (entity) {
     return {
       title: text(entity.querySelector('[data-view-name="profile-entity-title"]')),
@@ -89,7 +91,8 @@ export function readProfile(doc: Document, pageUrl: string): ProfileReading {
     canonicalProfileUrl(pageUrl) ??
     canonicalProfileUrl(doc.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '');
   const main = doc.querySelector('main') ?? doc.body;
-  const h1 = canonical && main ? first(main, ['[data-view-name="profile-top-card"] h1', '.pv-top-card h1', 'h1']) : null;
+  const h1 =
+    canonical && main ? first(main, ['[data-view-name="profile-top-card"] h1', '.pv-top-card h1', 'h1']) : null;
   const top = h1?.closest('section') ?? main ?? doc;
 
   const fullName = text(h1);

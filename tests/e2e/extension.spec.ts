@@ -49,7 +49,10 @@ test.beforeAll(async () => {
   });
   await context.route('https://www.linkedin.com/**', async (route) => {
     const slug = /\/in\/([^/?#]+)/.exec(new URL(route.request().url()).pathname)?.[1] ?? '';
-    await route.fulfill({ contentType: 'text/html; charset=utf-8', body: fixture(PAGES[slug] ?? 'not-a-profile.html') });
+    await route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: fixture(PAGES[slug] ?? 'not-a-profile.html'),
+    });
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   extensionId = new URL(worker.url()).host;
@@ -163,7 +166,9 @@ test('markup in a name stays text, oversized fields are refused, and an unknown 
   let dialogs = 0;
   panel.on('dialog', () => dialogs++);
   await expect(panel.getByLabel('Last name')).toHaveValue('<script>alert(1)</script> Tables');
-  await expect(panel.getByLabel('Headline')).toHaveValue('<img src=x onerror="alert(2)"> Head of {{first_name}} at Initech');
+  await expect(panel.getByLabel('Headline')).toHaveValue(
+    '<img src=x onerror="alert(2)"> Head of {{first_name}} at Initech',
+  );
   await panel.getByLabel('Email', { exact: true }).fill(unique('bobby'));
   await panel.getByLabel('Template').selectOption({ label: BACKEND });
   await panel.getByLabel(/Reason for outreach/).fill('x'.repeat(2001));
@@ -174,12 +179,16 @@ test('markup in a name stays text, oversized fields are refused, and an unknown 
   expect(dialogs).toBe(0);
 
   await linkedin.goto('https://www.linkedin.com/feed/');
-  await expect(panel.getByRole('status')).toContainText('not recognised as a LinkedIn profile: fill the fields by hand');
+  await expect(panel.getByRole('status')).toContainText(
+    'not recognised as a LinkedIn profile: fill the fields by hand',
+  );
 });
 
 test('a user with limited access sees why they cannot enrol, and nothing to start', async () => {
   const { panel } = await open('maria-gonzalez-4b2a1', 'limited@acme.test');
-  await expect(panel.getByRole('alert')).toContainText('Your access level (limited) does not allow adding or enrolling candidates');
+  await expect(panel.getByRole('alert')).toContainText(
+    'Your access level (limited) does not allow adding or enrolling candidates',
+  );
   await expect(panel.getByRole('button', { name: 'Start', exact: true })).toHaveCount(0);
   await expect(panel.getByRole('button', { name: 'Review' })).toHaveCount(0);
 });

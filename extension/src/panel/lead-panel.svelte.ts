@@ -50,6 +50,8 @@ export interface ReviewStage {
   delayHours: number;
   scheduledAt: string | null;
   sender: string;
+  /** When it may go out: the stage's send window in the candidate's zone, or null (any time). */
+  window: string | null;
   original: { subject: string; body: string; delayDays: number; delayHours: number; doc: unknown };
 }
 
@@ -64,6 +66,14 @@ const emptyForm = (): LeadForm => ({
   reasonForOutreach: '',
   email: '',
 });
+
+const unique = (xs: string[]): string[] => xs.filter((x, i) => xs.indexOf(x) === i);
+
+/** A time in the user's locale and zone. */
+export const formatTime = (iso: string): string =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.parse(iso));
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 const RANK: Record<AccessLevel, number> = { limited: 0, elevated: 1, admin: 2, organization_admin: 3 };
 
@@ -159,16 +169,15 @@ export class LeadPanelState {
 
   /** The template's token keys, in the order they first appear. */
   tokens = $derived.by(() => {
-    const keys = new Set<string>();
-    for (const s of this.#sequence?.stages ?? []) {
-      extractTemplateTokens(s.subject).forEach((k) => keys.add(k));
-      collectDocTokens(s.body as DocNode).forEach((k) => keys.add(k));
-    }
-    return [...keys];
+    const keys = (this.#sequence?.stages ?? []).flatMap((s) => [
+      ...extractTemplateTokens(s.subject),
+      ...collectDocTokens(s.body as DocNode),
+    ]);
+    return unique(keys);
   });
 
   /** Form fields (and `custom.<key>`) the chosen template's tokens use. */
-  usedFields = $derived(new Set(this.tokens.map((k) => TOKEN_FIELDS[k] ?? k)));
+  usedFields: string[] = $derived(unique(this.tokens.map((k) => TOKEN_FIELDS[k] ?? k)));
 
   activeCustomFields = $derived(this.#customFields.filter((f) => f.retired_at === null));
 
@@ -231,17 +240,32 @@ export class LeadPanelState {
     const senders = this.phase === 'review' ? this.#draft?.stages : this.#sequence?.stages;
     const issues = validateDraftForCandidate(stages, (_s, i) => {
       const sender = senders?.[i]?.sender;
-      return { ...this.context, sender: sender ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature } : null };
+      return {
+        ...this.context,
+        sender: sender
+          ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature }
+          : null,
+      };
     });
-    return [...new Set(issues.filter((i) => i.code === 'missing_token_value').map((i) => `Stage ${(i.stageIndex ?? 0) + 1}: ${i.message}`))];
+    return unique(
+      issues
+        .filter((i) => i.code === 'missing_token_value')
+        .map((i) => `Stage ${(i.stageIndex ?? 0) + 1}: ${i.message}`),
+    );
   });
 
   /** The candidate's running/paused enrolment, if any (one at a time). */
-  activeEnrollment = $derived(this.#lead?.enrollments.find((e) => e.status === 'running' || e.status === 'paused') ?? null);
+  activeEnrollment = $derived(
+    this.#lead?.enrollments.find((e) => e.status === 'running' || e.status === 'paused') ?? null,
+  );
   drafts = $derived(this.#lead?.enrollments.filter((e) => e.status === 'draft') ?? []);
 
   canSubmit = $derived(
-    !this.noRights && !this.#busy && this.sequenceId !== '' && this.form.email.trim() !== '' && this.formProblems.length === 0,
+    !this.noRights &&
+      !this.#busy &&
+      this.sequenceId !== '' &&
+      this.form.email.trim() !== '' &&
+      this.formProblems.length === 0,
   );
 
   // --- account --------------------------------------------------------------------------
@@ -297,7 +321,10 @@ export class LeadPanelState {
     ]);
     if (!seqs.ok) this.#error = seqs.error;
     // Only templates this user may enrol into: confidential ones are their creator's alone.
-    else this.#sequences = seqs.data.filter((s) => s.stageCount > 0 && (s.access !== 'confidential' || s.ownerId === user.id));
+    else
+      this.#sequences = seqs.data.filter(
+        (s) => s.stageCount > 0 && (s.access !== 'confidential' || s.ownerId === user.id),
+      );
     if (fields.ok) this.#customFields = fields.data;
     else this.#error = fields.error;
     await this.lookup();
@@ -388,7 +415,8 @@ export class LeadPanelState {
     }
     const customFields: Record<string, string | number | null> = {};
     for (const f of this.activeCustomFields) {
-      if (this.custom[f.key] !== undefined) customFields[f.key] = this.context.candidate?.customFields?.[f.key] as string | number | null;
+      if (this.custom[f.key] !== undefined)
+        customFields[f.key] = this.context.candidate?.customFields?.[f.key] as string | number | null;
     }
     const saved = await saveLead(this.#lead, m.organizationId, { ...this.form, customFields });
     if (!saved.ok) {
@@ -456,6 +484,9 @@ export class LeadPanelState {
           delayHours: s.delayHours,
           scheduledAt: s.scheduledAt,
           sender: s.sender ? `${s.sender.name}${s.sender.email ? ` <${s.sender.email}>` : ''}` : 'No sender',
+          window: s.sendWindow
+            ? `${s.sendWindow.days.map((d) => DAYS[d % 7]).join(', ')} ${s.sendWindow.start}–${s.sendWindow.end} (candidate’s time)`
+            : null,
           original: { subject: s.subject, body, delayDays: s.delayDays, delayHours: s.delayHours, doc: s.body },
         };
       });
@@ -471,7 +502,9 @@ export class LeadPanelState {
     const sender = d?.sender;
     const ctx: RenderContext = {
       ...this.context,
-      sender: sender ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature } : null,
+      sender: sender
+        ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature }
+        : null,
     };
     const doc = (s.body === s.original.body ? s.original.doc : plainToDoc(s.body)) as DocNode;
     const r = renderStage({ subject: s.subject, body: doc }, ctx);
@@ -488,7 +521,12 @@ export class LeadPanelState {
         return;
       }
       const bad = this.review.find(
-        (s) => !Number.isInteger(s.delayDays) || s.delayDays < 0 || !Number.isInteger(s.delayHours) || s.delayHours < 0 || s.delayHours > 23,
+        (s) =>
+          !Number.isInteger(s.delayDays) ||
+          s.delayDays < 0 ||
+          !Number.isInteger(s.delayHours) ||
+          s.delayHours < 0 ||
+          s.delayHours > 23,
       );
       if (bad) {
         this.#blockers = [`Stage ${bad.position + 1}: the delay must be whole days and 0–23 hours.`];
@@ -527,8 +565,10 @@ export class LeadPanelState {
     }
     const d = await getDraft(id);
     const first = d.ok ? d.data?.stages[0] : undefined;
-    const when = first?.scheduledAt ? new Date(first.scheduledAt).toLocaleString() : 'as scheduled';
-    const from = first?.sender ? ` from ${first.sender.name}${first.sender.email ? ` <${first.sender.email}>` : ''}` : '';
+    const when = first?.scheduledAt ? formatTime(first.scheduledAt) : 'as scheduled';
+    const from = first?.sender
+      ? ` from ${first.sender.name}${first.sender.email ? ` <${first.sender.email}>` : ''}`
+      : '';
     this.#notice = `Started. The first message goes to ${d.ok ? (d.data?.toEmail ?? this.form.email) : this.form.email}${from}, ${when}.`;
     this.phase = 'started';
     this.#draft = null;

@@ -14,7 +14,8 @@ export function docToPlain(doc: unknown): string {
   const block = (n: DocNode, prefix = ''): void => {
     const kids = Array.isArray(n.content) ? n.content : [];
     if (n.type === 'paragraph' || n.type === 'heading') blocks.push(prefix + kids.map(inline).join(''));
-    else if (n.type === 'bulletList' || n.type === 'orderedList') kids.forEach((li) => (li.content ?? []).forEach((c) => block(c, '- ')));
+    else if (n.type === 'bulletList' || n.type === 'orderedList')
+      kids.forEach((li) => (li.content ?? []).forEach((c) => block(c, '- ')));
     else kids.forEach((c) => block(c, prefix));
   };
   if (doc && typeof doc === 'object') block(doc as DocNode);

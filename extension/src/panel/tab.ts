@@ -28,7 +28,9 @@ export function connectToLinkedIn(
     }
     tabId = tab.id;
     try {
-      const m = (await chrome.tabs.sendMessage(tab.id, { type: 'read-profile' } satisfies ReadRequest)) as ProfileMessage;
+      const m = (await chrome.tabs.sendMessage(tab.id, {
+        type: 'read-profile',
+      } satisfies ReadRequest)) as ProfileMessage;
       onReading(m.url, m.reading);
     } catch {
       onProblem('The LinkedIn tab was open before the extension was installed: reload it, or fill the fields by hand.');

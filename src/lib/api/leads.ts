@@ -60,7 +60,8 @@ const LEAD_COLUMNS =
   '*, subscriptions!subscriptions_candidate_id_organization_id_fkey(current_outreach, suppressed_reason), enrollments!enrollments_candidate_id_organization_id_fkey(id, status, sequence_id, to_email, batch_id, created_at, sequence:sequences!enrollments_sequence_id_organization_id_fkey(title))';
 
 function toLead(r: CandidateRow, matchedBy: Lead['matchedBy']): Lead {
-  const custom = r.custom_fields && typeof r.custom_fields === 'object' && !Array.isArray(r.custom_fields) ? r.custom_fields : {};
+  const custom =
+    r.custom_fields && typeof r.custom_fields === 'object' && !Array.isArray(r.custom_fields) ? r.custom_fields : {};
   const sub = Array.isArray(r.subscriptions) ? (r.subscriptions[0] ?? null) : r.subscriptions;
   return {
     id: r.id,
@@ -141,8 +142,14 @@ export interface LeadInput {
 const blank = (s: string) => (s.trim() === '' ? null : s.trim());
 
 function readable(error: { code?: string; message?: string }, fallback: string) {
-  if (error.code === '42501') return { ok: false as const, error: 'Your access level does not allow adding or changing candidates.', code: error.code };
-  if (error.code === '23514') return { ok: false as const, error: 'A field is too long or not valid.', code: error.code };
+  if (error.code === '42501')
+    return {
+      ok: false as const,
+      error: 'Your access level does not allow adding or changing candidates.',
+      code: error.code,
+    };
+  if (error.code === '23514')
+    return { ok: false as const, error: 'A field is too long or not valid.', code: error.code };
   return fail(error, fallback);
 }
 
@@ -201,7 +208,13 @@ export async function createIndividualDraft(
   if (error) return fail(error, 'Could not create the draft.');
   const r = data[0];
   if (!r) return { ok: false, error: 'Could not create the draft.' };
-  return ok({ candidateId: r.candidate_id, enrollmentId: r.enrollment_id, ok: r.ok, reason: r.reason, detail: r.detail });
+  return ok({
+    candidateId: r.candidate_id,
+    enrollmentId: r.enrollment_id,
+    ok: r.ok,
+    reason: r.reason,
+    detail: r.detail,
+  });
 }
 
 export interface DraftStage {
@@ -295,7 +308,8 @@ export async function updateDraft(enrollmentId: string, edits: StageEdit[]): Pro
   });
   if (error) return fail(error, 'Could not save the draft.');
   const r = data[0];
-  if (r && !r.ok) return { ok: false, error: r.detail || r.reason || 'Could not save the draft.', code: r.reason ?? undefined };
+  if (r && !r.ok)
+    return { ok: false, error: r.detail || r.reason || 'Could not save the draft.', code: r.reason ?? undefined };
   return ok(null);
 }
 
