@@ -57,6 +57,7 @@ function repoMigrations(/** @type {string} */ dir) {
 
 /** Functions of the checkout: folders with an index file, _shared excepted. */
 function repoFunctions(/** @type {string} */ dir) {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && d.name !== '_shared' && fs.existsSync(path.join(dir, d.name, 'index.ts')))

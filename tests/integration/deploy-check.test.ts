@@ -8,7 +8,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error — plain JavaScript module without declarations
 import { localTarget, managementApi, REQUIRED_SECRETS, runDeployChecks } from '../../local/deploy-check.js';
 
 type Check = { name: string; ok: boolean; detail: string };
