@@ -11,7 +11,7 @@ export const FIELD_LIMITS = {
   company: 300,
   location: 300,
   linkedinUrl: 500,
-  reasonForOutreach: 2000,
+  reasonForOutreach: 4000,
 } as const;
 
 export type LimitedField = keyof typeof FIELD_LIMITS;

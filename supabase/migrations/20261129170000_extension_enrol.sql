@@ -12,7 +12,7 @@ alter table public.candidates add constraint candidates_extension_field_sizes ch
   and coalesce(pg_catalog.length(headline), 0) <= 500
   and coalesce(pg_catalog.length(title), 0) <= 300 and coalesce(pg_catalog.length(company), 0) <= 300
   and coalesce(pg_catalog.length(location), 0) <= 300 and coalesce(pg_catalog.length(linkedin_url), 0) <= 500
-  and coalesce(pg_catalog.length(reason_for_outreach), 0) <= 2000) not valid;
+  and coalesce(pg_catalog.length(reason_for_outreach), 0) <= 4000) not valid;
 
 -- The old four-argument helper is replaced by the six-argument one below (same rules).
 drop function public.enroll_candidates(uuid, uuid[], boolean, boolean);

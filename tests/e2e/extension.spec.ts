@@ -171,9 +171,9 @@ test('markup in a name stays text, oversized fields are refused, and an unknown 
   );
   await panel.getByLabel('Email', { exact: true }).fill(unique('bobby'));
   await panel.getByLabel('Template').selectOption({ label: BACKEND });
-  await panel.getByLabel(/Reason for outreach/).fill('x'.repeat(2001));
+  await panel.getByLabel(/Reason for outreach/).fill('x'.repeat(4001));
   await expect(panel.getByRole('list', { name: 'Problems with the fields' })).toHaveText(
-    'Reason for outreach is too long: 2001 characters, at most 2000.',
+    'Reason for outreach is too long: 4001 characters, at most 4000.',
   );
   await expect(panel.getByRole('button', { name: 'Start', exact: true })).toBeDisabled();
   expect(dialogs).toBe(0);
