@@ -17,6 +17,7 @@ export default ts.config(
       'supabase/functions/**',
       'tests/fixtures/functions/**',
       'extension/**/vendor/**',
+      'extension/dist/',
     ],
   },
   js.configs.recommended,
@@ -35,7 +36,7 @@ export default ts.config(
   },
   {
     // Type-aware rules where TypeScript sees the code: promises must be awaited or handled.
-    files: ['src/**/*.ts', 'src/**/*.svelte', 'tests/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.svelte', 'tests/**/*.ts', 'extension/**/*.ts', 'extension/**/*.svelte'],
     languageOptions: {
       parserOptions: {
         projectService: true,

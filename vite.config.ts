@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'local/**/*.test.js'],
+          include: ['src/**/*.test.ts', 'extension/src/**/*.test.ts', 'local/**/*.test.js'],
           environment: 'node',
         },
       },

@@ -1,6 +1,7 @@
 // `npm start`: the stack plus the SPA's dev server, with everything printed a developer needs.
 import { startStack } from './lib/stack.js';
-import { statusObject } from './lib/config.js';
+import path from 'node:path';
+import { ROOT, statusObject } from './lib/config.js';
 import { DEMO_LOGINS } from './demo-logins.js';
 import net from 'node:net';
 
@@ -42,6 +43,21 @@ export async function runDev(config, opts) {
     await server.listen();
     vite = server;
   }
+  // The browser extension, built for this stack (S12); the banner says how to load it.
+  /** @type {string | null} */
+  let extension = null;
+  if (opts.app) {
+    try {
+      const { build } = await import('vite');
+      const dir = path.join(ROOT, 'extension');
+      for (const file of ['vite.config.ts', 'vite.content.config.ts']) {
+        await build({ configFile: path.join(dir, file), logLevel: 'warn' });
+      }
+      extension = path.join(dir, 'dist');
+    } catch (e) {
+      log(`The browser extension did not build: ${e instanceof Error ? e.message : e}`);
+    }
+  }
   const s = statusObject(config);
   const lines = [
     '',
@@ -54,6 +70,10 @@ export async function runDev(config, opts) {
     `  Service key:  ${s.SERVICE_ROLE_KEY}`,
     `  JWT secret:   ${s.JWT_SECRET}`,
     '',
+    extension ? '  Browser extension (built for this stack): open chrome://extensions, turn on Developer mode,' : null,
+    extension ? `  choose "Load unpacked" and pick ${extension}; then open a linkedin.com/in/… profile and` : null,
+    extension ? "  click the extension's toolbar button (it opens in the side panel)." : null,
+    extension ? '' : null,
     DEMO_LOGINS.length ? '  Demo logins (password for all: ' + (DEMO_LOGINS[0]?.password ?? '') + '):' : null,
     ...DEMO_LOGINS.map((l) => `    ${l.email.padEnd(36)} ${l.description}`),
     '',

@@ -236,6 +236,13 @@ export async function runTests(opts = {}) {
               PUBLIC_MAIL_URL: s.MAIL_URL,
             });
             if (b.code !== 0) return { ok: false, failed: 1 };
+            // The browser extension, built for the test stack (tests/e2e/extension.spec.ts loads it).
+            const x = await run('npm', ['run', '--silent', 'build:extension'], {
+              ...testEnv,
+              PUBLIC_SUPABASE_URL: s.API_URL,
+              PUBLIC_SUPABASE_ANON_KEY: s.ANON_KEY,
+            });
+            if (x.code !== 0) return { ok: false, failed: 1 };
             const out = path.join(reportDir, 'e2e.json');
             const r = await run(bin('playwright'), ['test'], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: out });
             let passed = 0;

@@ -105,6 +105,7 @@ export type Database = {
           custom_fields: Json
           email: string | null
           first_name: string
+          headline: string | null
           hired: boolean
           id: string
           internal: boolean
@@ -126,6 +127,7 @@ export type Database = {
           custom_fields?: Json
           email?: string | null
           first_name?: string
+          headline?: string | null
           hired?: boolean
           id?: string
           internal?: boolean
@@ -147,6 +149,7 @@ export type Database = {
           custom_fields?: Json
           email?: string | null
           first_name?: string
+          headline?: string | null
           hired?: boolean
           id?: string
           internal?: boolean
@@ -1586,6 +1589,21 @@ export type Database = {
         Args: { task_id: string; outcome: string }
         Returns: Database["public"]["Enums"]["task_status"]
       }
+      enroll_candidate: {
+        Args: {
+          sequence_id: string
+          candidate_id: string
+          to_email?: string
+          include_unsubscribe_link?: boolean
+        }
+        Returns: {
+          candidate_id: string
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
       enroll_candidates: {
         Args: {
           sequence_id: string
@@ -1746,6 +1764,7 @@ export type Database = {
           custom_fields: Json
           email: string | null
           first_name: string
+          headline: string | null
           hired: boolean
           id: string
           internal: boolean

@@ -6,9 +6,9 @@
 // on Supabase the function answers CORS itself, so one that forgets fails locally as well.
 import fs from 'node:fs';
 import http from 'node:http';
-import { localFunctionSecrets, urls } from '../../lib/config.js';
+import { urls } from '../../lib/config.js';
 import { createWorkerPool } from './workers.js';
-import { functionDirs, findFunction, functionSettings, readDotEnv } from './project.js';
+import { functionDirs, findFunction, functionSettings, projectSecrets } from './project.js';
 
 export { functionDirs } from './project.js';
 
@@ -35,14 +35,8 @@ export async function create(ctx) {
   /** The environment Supabase gives every function, then the project's secrets. */
   /** @param {string} dir */
   function functionEnv(dir) {
-    const secrets = readDotEnv(dir, ctx.log);
     return {
-      // Local defaults for the app's mail, so functions talk to the mail catcher unless .env says otherwise.
-      RESEND_BASE_URL: u.MAIL_URL,
-      RESEND_API_KEY: 're_local_development_key',
-      APP_URL: u.APP_URL,
-      ...localFunctionSecrets(ctx.config),
-      ...secrets,
+      ...projectSecrets(ctx.config, dir, ctx.log),
       SUPABASE_URL: u.API_URL,
       SUPABASE_ANON_KEY: ctx.config.anonKey,
       SUPABASE_SERVICE_ROLE_KEY: ctx.config.serviceRoleKey,

@@ -4,6 +4,7 @@
 // the Supabase CLI writes are understood.
 import fs from 'node:fs';
 import path from 'node:path';
+import { localFunctionSecrets, urls } from '../../lib/config.js';
 
 /**
  * The folders whose functions are served: the project's functions folder, then any listed in
@@ -125,4 +126,26 @@ export function readDotEnv(functionsDir, log) {
     out[key] = val;
   }
   return out;
+}
+
+/**
+ * The project's function secrets locally — what `supabase secrets set` holds in production:
+ * local mail defaults (the mail catcher), the install's generated secrets, then
+ * supabase/functions/.env. The functions runtime passes them to every function; `npm run
+ * deploy:check -- --local` checks them like a hosted project's.
+ * @param {import('../../lib/config.js').StackConfig} config
+ * @param {string} functionsDir
+ * @param {(msg: string) => void} [log]
+ * @returns {Record<string, string>}
+ */
+export function projectSecrets(config, functionsDir, log = () => {}) {
+  const u = urls(config);
+  return {
+    // Local defaults for the app's mail, so functions talk to the mail catcher unless .env says otherwise.
+    RESEND_BASE_URL: u.MAIL_URL,
+    RESEND_API_KEY: 're_local_development_key',
+    APP_URL: u.APP_URL,
+    ...localFunctionSecrets(config),
+    ...readDotEnv(functionsDir, log),
+  };
 }

@@ -1,0 +1,41 @@
+// A stage body as plain text for the side panel's review, and back. The panel is narrow and has
+// no rich editor: an edited body keeps its paragraphs, line breaks and tokens (`{{key}}`, which
+// the renderer honours in text), and loses bold/links; an untouched body is never rewritten.
+import type { DocNode } from '$lib/email/render';
+
+export function docToPlain(doc: unknown): string {
+  const blocks: string[] = [];
+  const inline = (n: DocNode): string => {
+    if (n.type === 'text') return typeof n.text === 'string' ? n.text : '';
+    if (n.type === 'token') return `{{${String(n.attrs?.['key'] ?? '')}}}`;
+    if (n.type === 'hardBreak') return '\n';
+    return (Array.isArray(n.content) ? n.content : []).map(inline).join('');
+  };
+  const block = (n: DocNode, prefix = ''): void => {
+    const kids = Array.isArray(n.content) ? n.content : [];
+    if (n.type === 'paragraph' || n.type === 'heading') blocks.push(prefix + kids.map(inline).join(''));
+    else if (n.type === 'bulletList' || n.type === 'orderedList')
+      kids.forEach((li) => (li.content ?? []).forEach((c) => block(c, '- ')));
+    else kids.forEach((c) => block(c, prefix));
+  };
+  if (doc && typeof doc === 'object') block(doc as DocNode);
+  return blocks.join('\n\n');
+}
+
+export function plainToDoc(text: string): DocNode {
+  const paragraphs = text.replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  return {
+    type: 'doc',
+    content: paragraphs
+      .filter((p) => p.trim() !== '')
+      .map((p) => {
+        const lines = p.split('\n');
+        const content: DocNode[] = [];
+        lines.forEach((line, i) => {
+          if (i > 0) content.push({ type: 'hardBreak' });
+          if (line) content.push({ type: 'text', text: line });
+        });
+        return { type: 'paragraph', content };
+      }),
+  };
+}
