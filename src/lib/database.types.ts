@@ -1619,6 +1619,36 @@ export type Database = {
           detail: string
         }[]
       }
+      filter_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+        }
+        Returns: {
+          alternate_emails: string[]
+          company: string | null
+          created_at: string
+          created_by: string | null
+          custom_fields: Json
+          email: string | null
+          first_name: string
+          headline: string | null
+          hired: boolean
+          id: string
+          internal: boolean
+          last_name: string
+          linkedin_url: string | null
+          location: string | null
+          organization_id: string
+          reason_for_outreach: string | null
+          search_text: string
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+        }[]
+      }
       home_activity: {
         Args: { scope?: string; weeks?: number }
         Returns: {
@@ -1840,6 +1870,14 @@ export type Database = {
           last_reason: string
           last_failed_at: string
         }[]
+      }
+      set_candidate_subscription: {
+        Args: {
+          p_candidate_id: string
+          p_current_outreach: boolean
+          p_new_roles: boolean
+        }
+        Returns: Json
       }
       set_response_status: {
         Args: { enrollment_id: string; status: string; reason?: string }

@@ -10,21 +10,21 @@
 -- Live boards (20261129150100) get the same keyed topic, `board:<id>:<channel_key>`, so a
 -- member who lost access stops receiving a board's change notices too.
 
--- Trigger (after update of channel_key on sequences), every role. Security definer:
--- realtime.send writes realtime.messages, which the changing role may not.
+-- Trigger (after update on sequences, when the key changed), every role. Not `update of
+-- channel_key`: the key is rotated by before-triggers, which column triggers do not see.
+-- Security definer: realtime.send writes realtime.messages, which the changing role may not.
 create function private.announce_channel_rotation() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  if new.channel_key is distinct from old.channel_key then
-    perform realtime.send(pg_catalog.jsonb_build_object('seq', old.id), 'access-changed',
-      'sequence:' || old.id::text || ':' || old.channel_key, true);
-    perform realtime.send(pg_catalog.jsonb_build_object('seq', old.id), 'access-changed',
-      'board:' || old.id::text || ':' || old.channel_key, true);
-  end if;
+  perform realtime.send(pg_catalog.jsonb_build_object('seq', old.id), 'access-changed',
+    'sequence:' || old.id::text || ':' || old.channel_key, true);
+  perform realtime.send(pg_catalog.jsonb_build_object('seq', old.id), 'access-changed',
+    'board:' || old.id::text || ':' || old.channel_key, true);
   return null;
 end $$;
-create trigger sequences_announce_channel_rotation after update of channel_key on public.sequences
-  for each row execute function private.announce_channel_rotation();
+create trigger sequences_announce_channel_rotation after update on public.sequences
+  for each row when (old.channel_key is distinct from new.channel_key)
+  execute function private.announce_channel_rotation();
 
 -- The sequence a board topic `board:<uuid>:<channel_key>` names while that key is current, else
 -- null. Definer: reads the key whatever the caller may see (the policy then checks rights).

@@ -4,7 +4,7 @@
 begin;
 set local search_path = public, extensions;
 \ir _fixtures.psql
-select plan(33);
+select plan(34);
 
 create function tests.as_user(p_label text) returns void language plpgsql as $$
 begin
@@ -99,13 +99,14 @@ reset role;
 
 -- 8. Senders come from the stage's organisation ----------------------------------------------------
 -- Template stages are written by the materialiser alone (20261129190300); the guard holds for it too.
+select tests.id('outsider') as outsider, tests.id('shared') as shared_seq, tests.id('hiring_manager') as hm \gset
 set local role service_role;
 select throws_ok(format($q$update public.sequence_stages set sender_user_id = %L where sequence_id = %L$q$,
-  tests.id('outsider'), tests.id('shared')), '42501', null, 'a template stage cannot name a sender of another organisation');
+  :'outsider', :'shared_seq'), '42501', null, 'a template stage cannot name a sender of another organisation');
 select throws_ok(format($q$insert into public.sequence_stages (sequence_id, position, subject, sender_user_id) values (%L, 9, 'x', %L)$q$,
-  tests.id('shared'), tests.id('outsider')), '42501', null, 'nor can a new template stage');
+  :'shared_seq', :'outsider'), '42501', null, 'nor can a new template stage');
 select lives_ok(format($q$update public.sequence_stages set sender_user_id = %L where sequence_id = %L$q$,
-  tests.id('hiring_manager'), tests.id('shared')), 'a sender of the same organisation is accepted');
+  :'hm', :'shared_seq'), 'a sender of the same organisation is accepted');
 reset role;
 select tests.as_user('owner');
 select throws_ok(format($q$update public.sequence_stages set subject = 'x' where sequence_id = %L$q$, tests.id('shared')),
