@@ -154,12 +154,28 @@ type BoardRow = {
   }>;
 };
 
-/** A sequence's enrolments, newest first, with their stages, in one call (RLS decides which the user sees). */
+/** Rows per request: hosted Supabase (and PostgREST's max-rows) answers at most 1,000. */
+const PAGE = 1000;
+
+/**
+ * A sequence's enrolments, newest first, with their stages (RLS decides which the user sees).
+ * The first page also counts them; the other pages are fetched in parallel.
+ */
 export async function listEnrollments(sequenceId: string): Promise<Result<EnrollmentRow[]>> {
-  const { data, error } = await supabase
-    .rpc('sequence_board', { sequence_id: sequenceId })
-    .overrideTypes<BoardRow[], { merge: false }>();
-  if (error) return fail(error, 'Could not load the enrolments.');
+  const page = (from: number, count: boolean) =>
+    supabase
+      .rpc('sequence_board', { sequence_id: sequenceId }, count ? { count: 'exact' } : undefined)
+      .range(from, from + PAGE - 1)
+      .overrideTypes<BoardRow[], { merge: false }>();
+  const first = await page(0, true);
+  if (first.error) return fail(first.error, 'Could not load the enrolments.');
+  const total = first.count ?? first.data.length;
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, Math.ceil(total / PAGE) - 1) }, (_, i) => page((i + 1) * PAGE, false)),
+  );
+  const failed = rest.find((r) => r.error);
+  if (failed?.error) return fail(failed.error, 'Could not load the enrolments.');
+  const data = [...first.data, ...rest.flatMap((r) => r.data ?? [])];
   return ok(
     data.map((r) => ({
       id: r.id,
