@@ -1441,7 +1441,7 @@ export type Database = {
         Returns: Json
       }
       sequence_board: {
-        Args: { sequence_id: string }
+        Args: { sequence_id: string; page?: number }
         Returns: {
           id: string
           batch_id: string
@@ -1460,6 +1460,7 @@ export type Database = {
           candidate_name: string
           candidate_email: string
           stages: Json
+          total: number
         }[]
       }
       sequence_metrics: {
