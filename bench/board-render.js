@@ -89,7 +89,7 @@ for (let i = 0; i < RUNS; i++) {
   await page.goto(`${APP_URL}/sequences/${seq}`);
   await page.getByRole('row').filter({ hasText: 'Board' }).first().waitFor();
   firstRow.push(Date.now() - start);
-  await page.getByRole('tab', { name: `In progress ${N}` }).waitFor();
+  await page.getByRole('tab', { name: `Enrolled ${N}` }).waitFor();
   counts.push(Date.now() - start);
   domRows.push(await page.locator('tbody tr:not(.spacer)').count());
   const s = Date.now();

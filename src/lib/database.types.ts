@@ -1810,7 +1810,7 @@ export type Database = {
         }[]
       }
       sequence_board: {
-        Args: { sequence_id: string }
+        Args: { sequence_id: string; page?: number }
         Returns: {
           id: string
           batch_id: string
@@ -1829,6 +1829,7 @@ export type Database = {
           candidate_name: string
           candidate_email: string
           stages: Json
+          total: number
         }[]
       }
       sequence_metrics: {

@@ -170,16 +170,18 @@ returns text language sql immutable as $$
     else 'stopped' end
 $$;
 
--- The board of one sequence (S8): one row per enrolment the caller may see, newest first, with
--- its pipeline state, conversion marks, candidate and compact stages
--- ([{position, type, status, scheduled_at, sent_at, send_window, deferred_reason}]). One call
--- instead of an embed per row, so 10,000 enrolments load in one response. Security invoker: RLS.
-create function public.sequence_board(sequence_id uuid)
+-- The board of one sequence (S8): one page of up to 1,000 enrolments the caller may see (page
+-- 0 first; the API answers at most 1,000 rows per request), newest first, with the number of
+-- them all (`total`, so a client fetches the other pages at once), the pipeline state,
+-- conversion marks, candidate and compact stages ([{position, type, status, scheduled_at,
+-- sent_at, send_window, deferred_reason}]). The page is cut before the stages are built, so a
+-- page costs 1,000 rows' worth whatever the sequence's size. Security invoker: RLS decides.
+create function public.sequence_board(sequence_id uuid, page integer default 0)
 returns table (
   id uuid, batch_id uuid, status public.enrollment_status, response_status public.response_status,
   pipeline text, interested boolean, converted boolean, end_reason text, hidden_reply_reason text,
   response_provider text, response_confidence real, response_set_by uuid, started_at timestamptz,
-  candidate_id uuid, candidate_name text, candidate_email text, stages jsonb)
+  candidate_id uuid, candidate_name text, candidate_email text, stages jsonb, total integer)
 language sql stable security invoker set search_path = '' as $$
   select e.id, e.batch_id, e.status, e.response_status,
     private.pipeline_state(e.status, e.response_status),
@@ -191,10 +193,16 @@ language sql stable security invoker set search_path = '' as $$
                 'position', st.position, 'type', st.type, 'status', st.status, 'scheduled_at', st.scheduled_at,
                 'sent_at', st.sent_at, 'send_window', st.send_window, 'deferred_reason', st.deferred_reason)
               order by st.position)
-              from public.enrollment_stages st where st.enrollment_id = e.id), '[]'::jsonb)
-  from public.enrollments e
+              from public.enrollment_stages st where st.enrollment_id = e.id), '[]'::jsonb),
+    e.total::int
+  from (
+    select x.*, pg_catalog.count(*) over () as total
+    from public.enrollments x
+    where x.sequence_id = sequence_board.sequence_id
+    order by x.created_at desc, x.id
+    limit 1000 offset 1000 * greatest(coalesce(sequence_board.page, 0), 0)
+  ) e
   left join public.candidates c on c.id = e.candidate_id
-  where e.sequence_id = sequence_board.sequence_id
   order by e.created_at desc, e.id
 $$;
 
@@ -361,9 +369,9 @@ grant execute on function private.refresh_enrollment_outcome(uuid), private.cons
   to authenticated, service_role;
 grant execute on function private.pipeline_state(public.enrollment_status, public.response_status)
   to authenticated, service_role;
-revoke execute on function public.sequence_board(uuid), public.sequence_metrics(uuid),
+revoke execute on function public.sequence_board(uuid, integer), public.sequence_metrics(uuid),
   public.sequence_stage_metrics(uuid), public.home_activity(text, integer),
   public.home_activity_candidates(date, text, text), public.sequences_with_errors() from public, anon;
-grant execute on function public.sequence_board(uuid), public.sequence_metrics(uuid),
+grant execute on function public.sequence_board(uuid, integer), public.sequence_metrics(uuid),
   public.sequence_stage_metrics(uuid), public.home_activity(text, integer),
   public.home_activity_candidates(date, text, text), public.sequences_with_errors() to authenticated, service_role;

@@ -143,6 +143,7 @@ type BoardRow = {
   candidate_id: string | null;
   candidate_name: string | null;
   candidate_email: string | null;
+  total: number;
   stages: Array<{
     position: number;
     type: BoardStage['type'];
@@ -154,12 +155,25 @@ type BoardRow = {
   }>;
 };
 
-/** A sequence's enrolments, newest first, with their stages, in one call (RLS decides which the user sees). */
+/** Rows per page of sequence_board: hosted Supabase (PostgREST's max-rows) answers at most 1,000. */
+const PAGE = 1000;
+
+/**
+ * A sequence's enrolments, newest first, with their stages (RLS decides which the user sees).
+ * The first page says how many there are; the other pages are fetched in parallel.
+ */
 export async function listEnrollments(sequenceId: string): Promise<Result<EnrollmentRow[]>> {
-  const { data, error } = await supabase
-    .rpc('sequence_board', { sequence_id: sequenceId })
-    .overrideTypes<BoardRow[], { merge: false }>();
-  if (error) return fail(error, 'Could not load the enrolments.');
+  const page = (n: number) =>
+    supabase.rpc('sequence_board', { sequence_id: sequenceId, page: n }).overrideTypes<BoardRow[], { merge: false }>();
+  const first = await page(0);
+  if (first.error) return fail(first.error, 'Could not load the enrolments.');
+  const total = first.data[0]?.total ?? 0;
+  const rest = await Promise.all(
+    Array.from({ length: Math.max(0, Math.ceil(total / PAGE) - 1) }, (_, i) => page(i + 1)),
+  );
+  const failed = rest.find((r) => r.error);
+  if (failed?.error) return fail(failed.error, 'Could not load the enrolments.');
+  const data = [...first.data, ...rest.flatMap((r) => r.data ?? [])];
   return ok(
     data.map((r) => ({
       id: r.id,
