@@ -1,0 +1,153 @@
+// Migrations on `main` are immutable (CONVENTIONS 22): new behaviour is a new migration, because
+// `supabase db push` applies a file once and never looks at it again, so an edited migration
+// silently differs between a fresh database and a deployed one.
+//
+// Two checks, run by `npm test` (step "migrations are never edited", local/test-runner.js):
+// 1. History (needs git with full history, which CI's fresh clone has): once a migration file is
+//    committed, no later commit may modify, delete or rename it, and neither may the working
+//    tree. Commits up to the one that added the manifest below (the freeze, issue 13) are exempt:
+//    they predate the rule (commit 8e89b8b rewrote 20261126001200; issue 13 squashed the two
+//    definitions of sees_sequence / visible_sequence_ids).
+// 2. Manifest (works without git or in a shallow clone, where the history check cannot run):
+//    supabase/migrations/IMMUTABLE.sha256 records the SHA-256 of every frozen migration; each
+//    listed file must still exist with that hash. Record new migrations with
+//    `node local/migrations-immutable.js --record` (appends; never rewrites a line). In a
+//    shallow clone only recorded files are protected; the step says which are not.
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIGRATIONS = path.join('supabase', 'migrations');
+const MANIFEST = path.join(MIGRATIONS, 'IMMUTABLE.sha256');
+
+/** @param {string} root @param {string[]} args */
+function git(root, args) {
+  return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** @param {string} file */
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** @param {string} root @returns {Map<string, string>} file name → hash */
+export function readManifest(root) {
+  const file = path.join(root, MANIFEST);
+  /** @type {Map<string, string>} */
+  const out = new Map();
+  if (!fs.existsSync(file)) return out;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([0-9a-f]{64}) {2}(\S+\.sql)$/.exec(line.trim());
+    if (m) out.set(/** @type {string} */ (m[2]), /** @type {string} */ (m[1]));
+  }
+  return out;
+}
+
+/** @param {string} root */
+const migrationFiles = (root) =>
+  fs
+    .readdirSync(path.join(root, MIGRATIONS))
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+
+/**
+ * @param {string} root the repository's top folder
+ * @returns {{ ok: boolean, mode: 'history' | 'manifest', problems: string[], notes: string[] }}
+ */
+export function checkMigrations(root) {
+  /** @type {string[]} */
+  const problems = [];
+  /** @type {string[]} */
+  const notes = [];
+
+  const manifest = readManifest(root);
+  for (const [name, hash] of manifest) {
+    const file = path.join(root, MIGRATIONS, name);
+    if (!fs.existsSync(file)) problems.push(`${name}: recorded in ${MANIFEST} but deleted`);
+    else if (sha256(file) !== hash) problems.push(`${name}: differs from the hash recorded in ${MANIFEST}`);
+  }
+
+  /** @type {'history' | 'manifest'} */
+  let mode = 'manifest';
+  let shallow = true;
+  try {
+    shallow = git(root, ['rev-parse', '--is-shallow-repository']).trim() !== 'false';
+  } catch {
+    notes.push('not a git checkout: only the manifest is checked');
+  }
+  if (!shallow) {
+    mode = 'history';
+    // The freeze: the oldest commit that added the manifest (none yet: everything committed is exempt).
+    const freeze = git(root, ['log', '--diff-filter=A', '--format=%H', '--', MANIFEST.replaceAll('\\', '/')])
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .pop();
+    if (freeze) {
+      const log = git(root, [
+        'log',
+        '--format=commit %h',
+        '--name-status',
+        '--no-renames',
+        '--diff-filter=MDT',
+        `${freeze}..HEAD`,
+        '--',
+        `${MIGRATIONS}/*.sql`,
+      ]);
+      let commit = '';
+      for (const line of log.split('\n')) {
+        if (line.startsWith('commit ')) commit = line.slice(7);
+        else if (line.trim()) {
+          const [status, file] = line.split('\t');
+          problems.push(
+            `${file}: ${status === 'D' ? 'deleted' : 'modified'} by commit ${commit} after it was committed`,
+          );
+        }
+      }
+    }
+    const status = git(root, ['status', '--porcelain', '--no-renames', '--', MIGRATIONS]);
+    for (const line of status.split('\n')) {
+      const m = /^(.)(.) (.+\.sql)$/.exec(line);
+      if (!m) continue;
+      const [, staged, worktree, file] = m;
+      if (staged === '?' || staged === 'A') continue; // new, never committed: still free to change
+      if ('MDT'.includes(/** @type {string} */ (staged)) || 'MDT'.includes(/** @type {string} */ (worktree)))
+        problems.push(`${file}: committed, then changed in the working tree`);
+    }
+  } else {
+    const unrecorded = migrationFiles(root).filter((f) => !manifest.has(f));
+    if (unrecorded.length)
+      notes.push(`shallow clone: not protected until recorded in ${MANIFEST}: ${unrecorded.join(', ')}`);
+  }
+  return { ok: problems.length === 0, mode, problems, notes };
+}
+
+/** Appends every migration that the manifest does not list yet. @param {string} root */
+export function recordMigrations(root) {
+  const manifest = readManifest(root);
+  const added = migrationFiles(root).filter((f) => !manifest.has(f));
+  const lines = added.map((f) => `${sha256(path.join(root, MIGRATIONS, f))}  ${f}\n`);
+  const file = path.join(root, MANIFEST);
+  if (!fs.existsSync(file))
+    fs.writeFileSync(
+      file,
+      '# SHA-256 of every migration frozen on main (local/migrations-immutable.js). Append only.\n',
+    );
+  fs.appendFileSync(file, lines.join(''));
+  return added;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  if (process.argv.includes('--record')) {
+    const added = recordMigrations(root);
+    process.stdout.write(added.length ? `recorded: ${added.join(', ')}\n` : 'nothing to record\n');
+  } else {
+    const r = checkMigrations(root);
+    for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
+    for (const p of r.problems) process.stdout.write(`edited migration: ${p}\n`);
+    if (!r.ok) process.stdout.write('Migrations on main are immutable: put the change in a new migration instead.\n');
+    else process.stdout.write(`migrations unchanged (${r.mode} check)\n`);
+    process.exitCode = r.ok ? 0 : 1;
+  }
+}
