@@ -5,13 +5,13 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
 import type { Database } from '$lib/database.types';
+import { MAX_ENROLMENT, TOO_MANY_TEXT } from '$lib/enrolment-limits';
 
 export type EnrollmentStatus = Database['public']['Enums']['enrollment_status'];
 export type ResponseStatus = Database['public']['Enums']['response_status'];
 export type StageStatus = Database['public']['Enums']['enrollment_stage_status'];
 
-/** The most candidates one enrolment action takes (SPEC S3). */
-export const MAX_ENROLMENT = 500;
+export { MAX_ENROLMENT, TOO_MANY_TEXT };
 
 export interface EnrolOutcome {
   candidateId: string;
@@ -59,7 +59,7 @@ export async function enrollCandidates(
 ): Promise<Result<EnrolOutcome[]>> {
   if (candidateIds.length === 0) return { ok: false, error: 'Choose at least one candidate.' };
   if (candidateIds.length > MAX_ENROLMENT) {
-    return { ok: false, error: `At most ${MAX_ENROLMENT} candidates can be enrolled at once.` };
+    return { ok: false, error: TOO_MANY_TEXT };
   }
   const { data, error } = await supabase.rpc('enroll_candidates', {
     sequence_id: sequenceId,
