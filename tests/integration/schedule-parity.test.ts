@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextInstantInWindow, nominalDueAt, resolveTimeZone, type SendWindow } from '../../src/lib/email/schedule.ts';
 import { isNoReplyAddress } from '../../src/lib/email/validate.ts';
-import { MAX_ENROLMENT, TOO_MANY_TEXT } from '../../src/lib/enrolment-limits.ts';
+import { MAX_ENROLMENT, TOO_MANY_TEXT } from '../../src/lib/enrolment-refusals.ts';
 import { closeDb, createMember, createOrg, db } from './helpers/factories.ts';
 
 afterAll(closeDb);

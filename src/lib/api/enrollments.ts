@@ -5,13 +5,13 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
 import type { Database } from '$lib/database.types';
-import { MAX_ENROLMENT, TOO_MANY_TEXT } from '$lib/enrolment-limits';
+import { MAX_ENROLMENT, REASON_TEXT, TOO_MANY_TEXT, reasonText } from '$lib/enrolment-refusals';
 
 export type EnrollmentStatus = Database['public']['Enums']['enrollment_status'];
 export type ResponseStatus = Database['public']['Enums']['response_status'];
 export type StageStatus = Database['public']['Enums']['enrollment_stage_status'];
 
-export { MAX_ENROLMENT, TOO_MANY_TEXT };
+export { MAX_ENROLMENT, REASON_TEXT, TOO_MANY_TEXT, reasonText };
 
 export interface EnrolOutcome {
   candidateId: string;
@@ -26,29 +26,6 @@ export interface ActionOutcome {
   ok: boolean;
   reason: string | null;
   detail: string | null;
-}
-
-/** What each refusal means for a recruiter; the database's detail adds specifics when it has them. */
-export const REASON_TEXT: Record<string, string> = {
-  no_permission: 'You may not enrol this candidate in this sequence.',
-  no_email: 'The candidate has no email address.',
-  unsubscribed: 'The candidate unsubscribed from outreach.',
-  frequency_policy: 'The candidate was contacted too recently (organisation outreach frequency).',
-  already_enrolled: 'The candidate is already in another sequence.',
-  already_enrolled_hidden: 'The candidate is already in a sequence you cannot see.',
-  confidential_not_allowed: 'Only the creator can enrol candidates in a confidential sequence.',
-  not_found: 'The candidate was not found.',
-  sequence_has_errors: 'The sequence has errors that block enrolment.',
-  missing_token_value: 'A personalisation token has no value for this candidate.',
-  not_running: 'The enrolment is not running.',
-  not_paused: 'The enrolment is not paused.',
-  already_ended: 'The enrolment has already ended.',
-  stage_already_sent: 'That stage was already sent.',
-};
-
-export function reasonText(reason: string | null, detail: string | null): string {
-  if (detail) return detail;
-  return (reason && REASON_TEXT[reason]) || reason || 'Refused.';
 }
 
 /** Creates drafts (or running enrolments when `start`) for up to 500 candidates in one batch. */
