@@ -4,9 +4,12 @@
 //
 // Two checks, run by `npm test` (step "migrations are never edited", local/test-runner.js):
 // 1. History (needs git with full history, which CI's fresh clone has): once a migration file is
-//    committed, no later commit may modify, delete or rename it, and neither may the working
-//    tree. Commits up to the one that added the manifest below (the freeze, issue 13) are exempt:
-//    they predate the rule (commit 8e89b8b rewrote 20261126001200; issue 13 squashed the two
+//    on main, no later commit may modify, delete or rename it, and neither may the working tree.
+//    "On main" is read from the history alone, so the check works on any branch and clone: the
+//    file was in the freeze commit, or in a merge commit the change descends from (work reaches
+//    main through merges). A branch may still fix its own new migration before it is merged.
+//    Commits up to the one that added the manifest below (the freeze, issue 13) are exempt: they
+//    predate the rule (commit 8e89b8b rewrote 20261126001200; issue 13 squashed the two
 //    definitions of sees_sequence / visible_sequence_ids).
 // 2. Manifest (works without git or in a shallow clone, where the history check cannot run):
 //    supabase/migrations/IMMUTABLE.sha256 records the SHA-256 of every frozen migration; each
@@ -25,6 +28,29 @@ const MANIFEST = path.join(MIGRATIONS, 'IMMUTABLE.sha256');
 /** @param {string} root @param {string[]} args */
 function git(root, args) {
   return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Whether `file` exists in commit `rev`. @param {string} root @param {string} rev @param {string} file */
+function existsIn(root, rev, file) {
+  try {
+    git(root, ['cat-file', '-e', `${rev}:${file}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether migration `file` was on main as of commit `rev`: in the freeze commit, or in a merge
+ * commit after the freeze that `rev` descends from.
+ * @param {string} root @param {string} freeze @param {string} rev @param {string} file
+ */
+function onMain(root, freeze, rev, file) {
+  if (existsIn(root, freeze, file)) return true;
+  const merges = git(root, ['rev-list', '--merges', `${freeze}..${rev}`])
+    .split('\n')
+    .filter(Boolean);
+  return merges.some((m) => existsIn(root, m, file));
 }
 
 /** @param {string} file */
@@ -98,10 +124,11 @@ export function checkMigrations(root) {
       for (const line of log.split('\n')) {
         if (line.startsWith('commit ')) commit = line.slice(7);
         else if (line.trim()) {
-          const [status, file] = line.split('\t');
-          problems.push(
-            `${file}: ${status === 'D' ? 'deleted' : 'modified'} by commit ${commit} after it was committed`,
-          );
+          const [status, file] = /** @type {[string, string]} */ (line.split('\t'));
+          if (onMain(root, freeze, `${commit}^`, file))
+            problems.push(
+              `${file}: ${status === 'D' ? 'deleted' : 'modified'} by commit ${commit} after it was on main`,
+            );
         }
       }
     }
@@ -109,10 +136,10 @@ export function checkMigrations(root) {
     for (const line of status.split('\n')) {
       const m = /^(.)(.) (.+\.sql)$/.exec(line);
       if (!m) continue;
-      const [, staged, worktree, file] = m;
+      const [, staged, worktree, file] = /** @type {[string, string, string, string]} */ (m);
       if (staged === '?' || staged === 'A') continue; // new, never committed: still free to change
-      if ('MDT'.includes(/** @type {string} */ (staged)) || 'MDT'.includes(/** @type {string} */ (worktree)))
-        problems.push(`${file}: committed, then changed in the working tree`);
+      if (('MDT'.includes(staged) || 'MDT'.includes(worktree)) && freeze && onMain(root, freeze, 'HEAD', file))
+        problems.push(`${file}: on main, then changed in the working tree`);
     }
   } else {
     const unrecorded = migrationFiles(root).filter((f) => !manifest.has(f));

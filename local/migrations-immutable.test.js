@@ -50,17 +50,39 @@ describe('migrations are never edited', () => {
     expect(checkMigrations(root)).toMatchObject({ ok: true, mode: 'history', problems: [] });
   });
 
-  it('fails when a committed migration is modified by a later commit, naming file and commit', () => {
+  it('fails when a migration on main is modified by a later commit, naming file and commit', () => {
     const { root, m } = frozenRepo();
-    fs.writeFileSync(path.join(m, '003_c.sql'), 'create table c ();\n');
-    git(root, ['add', '-A']);
-    git(root, ['commit', '-qm', 'new migration']);
-    fs.appendFileSync(path.join(m, '003_c.sql'), 'alter table c add column x int;\n');
+    fs.appendFileSync(path.join(m, '002_b.sql'), 'alter table b add column x int;\n');
     git(root, ['commit', '-qam', 'edit it']);
     const sha = git(root, ['rev-parse', '--short', 'HEAD']).trim();
     const r = checkMigrations(root);
     expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([`supabase/migrations/003_c.sql: modified by commit ${sha} after it was committed`]);
+    expect(r.problems).toContain(`supabase/migrations/002_b.sql: modified by commit ${sha} after it was on main`);
+  });
+
+  it('lets a branch fix its own new migration until it is merged, then holds it', () => {
+    const { root, m } = frozenRepo();
+    const main = git(root, ['rev-parse', '--abbrev-ref', 'HEAD']).trim();
+    git(root, ['checkout', '-qb', 'feature']);
+    fs.writeFileSync(path.join(m, '003_c.sql'), 'create table c ();\n');
+    git(root, ['add', '-A']);
+    git(root, ['commit', '-qm', 'new migration']);
+    fs.writeFileSync(path.join(m, '003_c.sql'), 'create table c (id int);\n');
+    git(root, ['commit', '-qam', 'fix it before review']);
+    expect(checkMigrations(root)).toMatchObject({ ok: true, problems: [] });
+    git(root, ['checkout', '-q', main]);
+    git(root, ['commit', '-q', '--allow-empty', '-m', 'other work']);
+    git(root, ['merge', '-q', '--no-ff', '-m', 'Merge feature', 'feature']);
+    expect(checkMigrations(root)).toMatchObject({ ok: true, problems: [] });
+    fs.appendFileSync(path.join(m, '003_c.sql'), '-- after the merge\n');
+    expect(checkMigrations(root).problems).toEqual([
+      'supabase/migrations/003_c.sql: on main, then changed in the working tree',
+    ]);
+    git(root, ['commit', '-qam', 'edit after merge']);
+    const sha = git(root, ['rev-parse', '--short', 'HEAD']).trim();
+    expect(checkMigrations(root).problems).toEqual([
+      `supabase/migrations/003_c.sql: modified by commit ${sha} after it was on main`,
+    ]);
   });
 
   it('fails when a committed migration is deleted or edited in the working tree', () => {
@@ -68,7 +90,7 @@ describe('migrations are never edited', () => {
     fs.appendFileSync(path.join(m, '001_a.sql'), '-- tweak\n');
     const r = checkMigrations(root);
     expect(r.ok).toBe(false);
-    expect(r.problems.join('\n')).toContain('001_a.sql: committed, then changed in the working tree');
+    expect(r.problems.join('\n')).toContain('001_a.sql: on main, then changed in the working tree');
     expect(r.problems.join('\n')).toContain('001_a.sql: differs from the hash recorded');
   });
 
