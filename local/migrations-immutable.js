@@ -87,10 +87,12 @@ export function checkMigrations(root) {
   const notes = [];
 
   const manifest = readManifest(root);
+  /** @type {string[]} */
+  const stale = [];
   for (const [name, hash] of manifest) {
     const file = path.join(root, MIGRATIONS, name);
-    if (!fs.existsSync(file)) problems.push(`${name}: recorded in ${MANIFEST} but deleted`);
-    else if (sha256(file) !== hash) problems.push(`${name}: differs from the hash recorded in ${MANIFEST}`);
+    if (!fs.existsSync(file)) stale.push(`${name}: recorded in ${MANIFEST} but deleted`);
+    else if (sha256(file) !== hash) stale.push(`${name}: differs from the hash recorded in ${MANIFEST}`);
   }
 
   /** @type {'history' | 'manifest'} */
@@ -116,6 +118,9 @@ export function checkMigrations(root) {
         '--name-status',
         '--no-renames',
         '--diff-filter=MDT',
+        // Only commits made after the freeze: an edit on main in parallel with the freeze's
+        // branch predates the rule (re-record the manifest after merging, see --record).
+        '--ancestry-path',
         `${freeze}..HEAD`,
         '--',
         `${MIGRATIONS}/*.sql`,
@@ -141,7 +146,10 @@ export function checkMigrations(root) {
       if (('MDT'.includes(staged) || 'MDT'.includes(worktree)) && freeze && onMain(root, freeze, 'HEAD', file))
         problems.push(`${file}: on main, then changed in the working tree`);
     }
+    // The history decides; a manifest that disagrees only needs refreshing for shallow clones.
+    for (const st of stale) notes.push(`${st} (the history allows it: refresh with --record)`);
   } else {
+    problems.push(...stale);
     const unrecorded = migrationFiles(root).filter((f) => !manifest.has(f));
     if (unrecorded.length)
       notes.push(`shallow clone: not protected until recorded in ${MANIFEST}: ${unrecorded.join(', ')}`);
@@ -149,19 +157,28 @@ export function checkMigrations(root) {
   return { ok: problems.length === 0, mode, problems, notes };
 }
 
-/** Appends every migration that the manifest does not list yet. @param {string} root */
+/**
+ * Records every migration in the manifest: appends the new ones and, only when the full history
+ * passes the check (so the history allowed the change, e.g. an edit on main made in parallel
+ * with the freeze), refreshes the hash of a listed one. Returns the files written.
+ * @param {string} root
+ */
 export function recordMigrations(root) {
   const manifest = readManifest(root);
-  const added = migrationFiles(root).filter((f) => !manifest.has(f));
-  const lines = added.map((f) => `${sha256(path.join(root, MIGRATIONS, f))}  ${f}\n`);
-  const file = path.join(root, MANIFEST);
-  if (!fs.existsSync(file))
-    fs.writeFileSync(
-      file,
-      '# SHA-256 of every migration frozen on main (local/migrations-immutable.js). Append only.\n',
-    );
-  fs.appendFileSync(file, lines.join(''));
-  return added;
+  const check = checkMigrations(root);
+  const refresh = check.mode === 'history' && check.ok;
+  const files = migrationFiles(root).filter((f) => {
+    if (!manifest.has(f)) return true;
+    return refresh && manifest.get(f) !== sha256(path.join(root, MIGRATIONS, f));
+  });
+  for (const f of files) manifest.set(f, sha256(path.join(root, MIGRATIONS, f)));
+  const lines = [...manifest].sort(([a], [b]) => a.localeCompare(b)).map(([f, h]) => `${h}  ${f}\n`);
+  fs.writeFileSync(
+    path.join(root, MANIFEST),
+    '# SHA-256 of every migration on main (local/migrations-immutable.js --record), for shallow clones.\n' +
+      lines.join(''),
+  );
+  return files;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
