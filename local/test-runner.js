@@ -1,7 +1,7 @@
 // `npm test`: every gate and every suite, in one command that needs nothing running before it.
 // It starts its own stack on ports of its own (55321 API, 55322 DB, 55324 mail, 55173 app) with
 // its data in .local/test (wiped each run), so a developer's `npm start` can keep running.
-// Steps: lint → types (svelte-check) → unit → stack → db (pgTAP) → integration → e2e.
+// Steps: lint → migrations never edited (local/migrations-immutable.js) → types (svelte-check) → unit → stack → db (pgTAP) → integration → e2e.
 // The last line counts the tests of every runner: "tests: N passed, N failed".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -116,6 +116,18 @@ export async function runTests(opts = {}) {
     });
   }
   if (want('check')) {
+    await step('migrations are never edited', async () => {
+      const { checkMigrations } = await import('./migrations-immutable.js');
+      const r = checkMigrations(ROOT);
+      for (const n of r.notes) process.stdout.write(`note: ${n}\n`);
+      for (const p of r.problems) process.stdout.write(`edited migration: ${p}\n`);
+      process.stdout.write(
+        r.ok
+          ? `migrations unchanged (${r.mode} check)\n`
+          : 'Migrations on main are immutable: put the change in a new migration instead.\n',
+      );
+      return { ok: r.ok };
+    });
     await step('types (svelte-check)', async () => {
       await run(bin('svelte-kit'), ['sync']);
       const r = await run(bin('svelte-check'), [

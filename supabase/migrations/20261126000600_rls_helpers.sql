@@ -24,21 +24,30 @@ language sql stable security definer set search_path = '' as $$
   select private.effective_access_level((select auth.uid()))
 $$;
 
--- The heart of sequence visibility, as one predicate (S1):
---   the creator always; shared: elevated or higher; personal: organisation admins and elevated
---   or higher users holding a link grant; confidential: nobody else.
--- Not security definer, without a SET clause, and a single SQL expression with every name
--- schema-qualified, so that Postgres inlines it into the security definer helpers below (the
--- only callers); a pinned search_path would prevent the inlining.
+-- The heart of sequence visibility (S1), given whether p_user holds a link grant on the
+-- sequence: the creator always; shared: elevated or higher; personal: organisation admins,
+-- and elevated or higher users holding a link grant; confidential: nobody else.
+-- Not security definer, without a SET clause, one expression without subqueries and every
+-- name schema-qualified, so that Postgres inlines it into its callers (security definer
+-- helpers below; a pinned search_path or a subquery would prevent the inlining: with the
+-- grant lookup inside, 2,000 sequences cost ~5 ms per policy check, bench/README.md "RLS").
+-- Callers: private.sees_sequence, private.visible_sequence_ids.
+create function private.sees_sequence_with_grant(
+  p_owner uuid, p_access public.sequence_access, p_user uuid, p_level public.access_level, p_has_grant boolean)
+returns boolean language sql immutable as $$
+  select p_owner = p_user
+      or (p_access = 'shared' and p_level >= 'elevated')
+      or (p_access = 'personal' and (p_level = 'organization_admin' or (p_level >= 'elevated' and p_has_grant)))
+$$;
+
+-- Whether p_user (at p_level) sees sequence p_sequence; one sequence at a time (can_view_sequence).
+-- The grant lookup is a primary-key probe; set-based callers use sees_sequence_with_grant.
 create function private.sees_sequence(
   p_sequence uuid, p_owner uuid, p_access public.sequence_access, p_user uuid, p_level public.access_level)
 returns boolean language sql stable as $$
-  select p_owner = p_user
-      or (p_access = 'shared' and p_level >= 'elevated')
-      or (p_access = 'personal' and (p_level = 'organization_admin'
-            or (p_level >= 'elevated' and exists (
-                  select 1 from public.sequence_link_grants g
-                  where g.sequence_id = p_sequence and g.user_id = p_user))))
+  select private.sees_sequence_with_grant(p_owner, p_access, p_user, p_level,
+           exists (select 1 from public.sequence_link_grants g
+                   where g.sequence_id = p_sequence and g.user_id = p_user))
 $$;
 
 -- Whether p_user may view sequence p_sequence and its data. Callers: policies, RPCs, Realtime.
@@ -52,15 +61,18 @@ language sql stable security definer set search_path = '' as $$
     where s.id = p_sequence), false)
 $$;
 
--- Every sequence the signed-in user may view. Callers: policies (`in (select …)`).
+-- Every sequence the signed-in user may view. Callers: policies (`in (select …)`). The left
+-- join finds the user's link grants (at most one per sequence: the primary key) in one pass.
 create function private.visible_sequence_ids() returns setof uuid
 language sql stable security definer set search_path = '' as $$
   select s.id
   from public.members m
   join public.sequences s on s.organization_id = m.organization_id
+  left join public.sequence_link_grants g on g.sequence_id = s.id and g.user_id = m.user_id
   where m.user_id = (select auth.uid())
-    and private.sees_sequence(s.id, s.owner_id, s.access, m.user_id,
-          case when m.agency_id is not null then 'limited'::public.access_level else m.access_level end)
+    and private.sees_sequence_with_grant(s.owner_id, s.access, m.user_id,
+          case when m.agency_id is not null then 'limited'::public.access_level else m.access_level end,
+          g.user_id is not null)
 $$;
 
 -- Whether p_user may edit the sequence's template (stages, title, settings, its Yjs document):
@@ -147,6 +159,7 @@ grant execute on function
   private.current_org_id(),
   private.effective_access_level(uuid),
   private.current_access_level(),
+  private.sees_sequence_with_grant(uuid, public.sequence_access, uuid, public.access_level, boolean),
   private.sees_sequence(uuid, uuid, public.sequence_access, uuid, public.access_level),
   private.can_view_sequence(uuid, uuid),
   private.visible_sequence_ids(),

@@ -6,13 +6,13 @@ import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
 import type { Database, Json } from '$lib/database.types';
 import type { SendWindow } from '$lib/email/index.ts';
+import { MAX_ENROLMENT, REASON_TEXT, TOO_MANY_TEXT, reasonText } from '$lib/enrolment-refusals';
 
 export type EnrollmentStatus = Database['public']['Enums']['enrollment_status'];
 export type ResponseStatus = Database['public']['Enums']['response_status'];
 export type StageStatus = Database['public']['Enums']['enrollment_stage_status'];
 
-/** The most candidates one enrolment action takes (SPEC S3). */
-export const MAX_ENROLMENT = 500;
+export { MAX_ENROLMENT, REASON_TEXT, TOO_MANY_TEXT, reasonText };
 
 export interface EnrolOutcome {
   candidateId: string;
@@ -29,29 +29,6 @@ export interface ActionOutcome {
   detail: string | null;
 }
 
-/** What each refusal means for a recruiter; the database's detail adds specifics when it has them. */
-export const REASON_TEXT: Record<string, string> = {
-  no_permission: 'You may not enrol this candidate in this sequence.',
-  no_email: 'The candidate has no email address.',
-  unsubscribed: 'The candidate unsubscribed from outreach.',
-  frequency_policy: 'The candidate was contacted too recently (organisation outreach frequency).',
-  already_enrolled: 'The candidate is already in another sequence.',
-  already_enrolled_hidden: 'The candidate is already in a sequence you cannot see.',
-  confidential_not_allowed: 'Only the creator can enrol candidates in a confidential sequence.',
-  not_found: 'The candidate was not found.',
-  sequence_has_errors: 'The sequence has errors that block enrolment.',
-  missing_token_value: 'A personalisation token has no value for this candidate.',
-  not_running: 'The enrolment is not running.',
-  not_paused: 'The enrolment is not paused.',
-  already_ended: 'The enrolment has already ended.',
-  stage_already_sent: 'That stage was already sent.',
-};
-
-export function reasonText(reason: string | null, detail: string | null): string {
-  if (detail) return detail;
-  return (reason && REASON_TEXT[reason]) || reason || 'Refused.';
-}
-
 /** Creates drafts (or running enrolments when `start`) for up to 500 candidates in one batch. */
 export async function enrollCandidates(
   sequenceId: string,
@@ -60,7 +37,7 @@ export async function enrollCandidates(
 ): Promise<Result<EnrolOutcome[]>> {
   if (candidateIds.length === 0) return { ok: false, error: 'Choose at least one candidate.' };
   if (candidateIds.length > MAX_ENROLMENT) {
-    return { ok: false, error: `At most ${MAX_ENROLMENT} candidates can be enrolled at once.` };
+    return { ok: false, error: TOO_MANY_TEXT };
   }
   const { data, error } = await supabase.rpc('enroll_candidates', {
     sequence_id: sequenceId,

@@ -10,7 +10,6 @@ import {
   nominalDueAt,
   previewSchedule,
   resolveTimeZone,
-  shiftAfterPause,
   toWallClock,
   type SendWindow,
   type WallClock,
@@ -467,77 +466,5 @@ describe('previewSchedule', () => {
       now,
     );
     expect(due).toEqual([now, at('2025-01-20T14:00:00Z'), at('2025-01-24T20:00:00Z')]);
-  });
-});
-
-describe('shiftAfterPause', () => {
-  const d = (iso: string) => at(iso);
-
-  it('sends an overdue stage on resume and keeps the later stages’ gaps', () => {
-    const stages = [
-      { id: 'a', dueAt: d('2025-01-01T10:00:00Z'), done: true },
-      { id: 'b', dueAt: d('2025-01-04T10:00:00Z'), done: false },
-      { id: 'c', dueAt: d('2025-01-08T10:00:00Z'), done: false },
-    ];
-    const shifted = shiftAfterPause(stages, d('2025-01-02T00:00:00Z'), d('2025-01-06T12:00:00Z'));
-    expect(shifted).toEqual([
-      { id: 'a', dueAt: d('2025-01-01T10:00:00Z'), done: true },
-      { id: 'b', dueAt: d('2025-01-06T12:00:00Z'), done: false },
-      { id: 'c', dueAt: d('2025-01-10T12:00:00Z'), done: false },
-    ]);
-  });
-
-  it('moves nothing when the next stage is still in the future', () => {
-    const stages = [{ dueAt: d('2025-01-09T10:00:00Z'), done: false }];
-    expect(shiftAfterPause(stages, d('2025-01-02T00:00:00Z'), d('2025-01-03T00:00:00Z'))).toEqual(stages);
-  });
-
-  it('refuses a resume before the pause', () => {
-    expect(() => shiftAfterPause([], d('2025-01-03T00:00:00Z'), d('2025-01-02T00:00:00Z'))).toThrow(RangeError);
-  });
-
-  it('keeps gaps between unsent stages, never moves sent ones, and never schedules before the resume', () => {
-    const arb = fc
-      .record({
-        base: fc.integer({ min: 1.7e12, max: 1.8e12 }),
-        gaps: fc.array(fc.integer({ min: 0, max: 10 * DAY }), { minLength: 1, maxLength: 6 }),
-        doneCount: fc.nat(),
-        pauseOffset: fc.integer({ min: 0, max: 20 * DAY }),
-        pauseLength: fc.integer({ min: 0, max: 30 * DAY }),
-      })
-      .map(({ base, gaps, doneCount, pauseOffset, pauseLength }) => {
-        let t = base;
-        const stages = gaps.map((gap, i) => {
-          t += gap;
-          return { dueAt: new Date(t), done: i < doneCount % (gaps.length + 1) };
-        });
-        return {
-          stages,
-          pausedAt: new Date(base + pauseOffset),
-          resumedAt: new Date(base + pauseOffset + pauseLength),
-        };
-      });
-    fc.assert(
-      fc.property(arb, ({ stages, pausedAt, resumedAt }) => {
-        const shifted = shiftAfterPause(stages, pausedAt, resumedAt);
-        const pending = stages.map((s, i) => [s, shifted[i]] as const).filter(([s]) => !s.done);
-        stages.forEach((s, i) => {
-          if (s.done) expect(shifted[i]).toEqual(s);
-        });
-        for (let i = 1; i < pending.length; i += 1) {
-          const [prevBefore, prevAfter] = pending[i - 1] ?? [];
-          const [curBefore, curAfter] = pending[i] ?? [];
-          expect(curAfter!.dueAt.getTime() - prevAfter!.dueAt.getTime()).toBe(
-            curBefore!.dueAt.getTime() - prevBefore!.dueAt.getTime(),
-          );
-        }
-        const first = pending[0];
-        if (first !== undefined) {
-          const [before, after] = first;
-          expect(after!.dueAt.getTime()).toBe(Math.max(before.dueAt.getTime(), resumedAt.getTime()));
-        }
-      }),
-      { numRuns: 300 },
-    );
   });
 });

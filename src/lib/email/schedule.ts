@@ -6,6 +6,12 @@
  * in the browser (the editor's "would send at" preview) and in Deno (the
  * sending function) without a time zone library. Every instant is a `Date`
  * (UTC); wall-clock times only exist inside a named IANA zone.
+ *
+ * The database stores and claims by the same rules: private.resolve_time_zone,
+ * private.stage_due_at and private.next_in_send_window (migration
+ * 20261129135000_one_schedule_rule.sql) are the SQL twins of resolveTimeZone,
+ * nominalDueAt and nextInstantInWindow, and
+ * tests/integration/schedule-parity.test.ts runs both on the same cases.
  */
 
 /** ISO weekday: Monday = 1 … Sunday = 7. */
@@ -380,34 +386,6 @@ export interface ScheduleStage {
 export function previewSchedule(stages: readonly ScheduleStage[], timeZone: string, now: Date = new Date()): Date[] {
   return stages.map((stage) =>
     computeDueAt({ enrolledAt: now, delay: stage.delay, sendWindow: stage.sendWindow, timeZone }),
-  );
-}
-
-export interface ScheduledStage {
-  dueAt: Date;
-  /** Sent, skipped or otherwise finished: never moved. */
-  done: boolean;
-}
-
-/**
- * Reschedules a resumed enrolment: when the next unsent stage's time passed
- * while paused (or before), it is due at `resumedAt` and every later unsent
- * stage moves by the same amount, keeping the original gaps between stages.
- * When nothing is overdue, nothing moves. Finished stages never move. Send
- * windows are not re-applied here because the sending function checks them
- * at send time.
- */
-export function shiftAfterPause<T extends ScheduledStage>(stages: readonly T[], pausedAt: Date, resumedAt: Date): T[] {
-  if (resumedAt.getTime() < pausedAt.getTime()) throw new RangeError('resumedAt is before pausedAt');
-  const pending = stages.filter((stage) => !stage.done);
-  const next = pending.reduce<T | undefined>(
-    (earliest, stage) =>
-      earliest === undefined || stage.dueAt.getTime() < earliest.dueAt.getTime() ? stage : earliest,
-    undefined,
-  );
-  const shift = next === undefined ? 0 : Math.max(0, resumedAt.getTime() - next.dueAt.getTime());
-  return stages.map((stage) =>
-    stage.done || shift === 0 ? { ...stage } : { ...stage, dueAt: new Date(stage.dueAt.getTime() + shift) },
   );
 }
 

@@ -74,7 +74,9 @@ export function isValidEmailAddress(address: string): boolean {
  * True for addresses that must never send a sequence: no-reply style local
  * parts (noreply, no-reply, donotreply, do-not-reply, mailer-daemon …) and the
  * organisation's default addresses. Replies are how sequences stop, so an
- * address nobody reads would keep emailing a candidate who answered.
+ * address nobody reads would keep emailing a candidate who answered. The
+ * local part ends at the LAST `@` (a quoted local part may contain one);
+ * private.is_no_reply_address is the SQL twin (tests/integration/schedule-parity.test.ts).
  */
 export function isNoReplyAddress(address: string, defaultAddresses: readonly string[] = []): boolean {
   const normalised = address.trim().toLowerCase();

@@ -103,7 +103,11 @@ export function renderContext(stage: ClaimedStage): RenderContext {
   };
 }
 
-/** The zone send windows are read in: the recipient's, else the sender's, else the organisation's (S9). */
+/**
+ * The zone send windows are read in: the recipient's, else the sender's, else the organisation's
+ * (S9). The same rule as private.stage_time_zone, which stored the stage's time (parity:
+ * tests/integration/schedule-parity.test.ts); here it only guards the send-time window check.
+ */
 export function recipientTimeZone(stage: ClaimedStage): string {
   return resolveTimeZone(stage.candidate.time_zone, stage.sender.time_zone, stage.org_time_zone);
 }
