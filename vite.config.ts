@@ -15,7 +15,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'local/**/*.test.js'],
+          include: [
+            'src/**/*.test.ts',
+            'supabase/functions/_shared/**/*.test.ts',
+            'tests/functions/**/*.test.ts',
+            'local/**/*.test.js',
+          ],
           environment: 'node',
         },
       },

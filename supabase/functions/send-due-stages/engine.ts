@@ -9,7 +9,7 @@
 // claims go back. A request whose outcome is unknown keeps its key, so its re-drive is harmless.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
-import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../../../src/lib/email/index.ts';
+import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../_shared/email/index.ts';
 import {
   aiKeysOf,
   composeEmail,

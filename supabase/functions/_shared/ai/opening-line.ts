@@ -2,7 +2,7 @@
  * AI tokens (S13): `{{ai.opening_line}}`, one sentence per candidate written by a language
  * model from the candidate's profile, the job and the reason for outreach. It speaks to the
  * same OpenAI-compatible chat-completions endpoint, configured by the same variables, as the
- * reply classifier (src/lib/replies/llm.ts, REPLY_CLASSIFIER_*; AI_TOKENS_MODEL may name a
+ * reply classifier (_shared/replies/llm.ts, REPLY_CLASSIFIER_*; AI_TOKENS_MODEL may name a
  * different model on it). Pure TypeScript shared by the ai-tokens edge function and tests: no
  * Svelte, Node or Deno imports.
  *
