@@ -18,9 +18,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import ws from 'ws';
 import { createClient } from '@supabase/supabase-js';
-import { loadConfig } from '../local/lib/config.js';
-import { createJwt } from '../local/api/jwt.js';
-import { create as createRest } from '../local/api/rest/index.js';
+import { loadConfig, createJwt, createRestHandler as createRest } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {

@@ -82,7 +82,9 @@ async function benchBroadcast() {
 async function benchChanges() {
   const db = new pg.Client({ connectionString: DB_URL });
   await db.connect();
-  await db.query(fs.readFileSync(path.join(ROOT, 'tests/fixtures/realtime/fixture.sql'), 'utf8'));
+  await db.query(
+    fs.readFileSync(path.join(ROOT, 'packages/local-supabase/tests/fixtures/realtime/fixture.sql'), 'utf8'),
+  );
   const run = `run-${Date.now()}`;
   const issued = new Map();
   const samples = [];

@@ -29,8 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { appSecrets, loadConfig } from '../local/lib/config.js';
-import { PgCluster } from '../local/lib/pg-cluster.js';
+import { appSecrets, loadConfig, PgCluster } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');

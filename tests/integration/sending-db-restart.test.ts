@@ -8,8 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../local/lib/config.js';
-import { startStack } from '../../local/lib/stack.js';
+import { loadConfig, startStack } from 'local-supabase';
 import {
   closeDb,
   createCandidate,

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { appSecrets } from '../../../local/lib/config.js';
-import { stackEnv } from './stack-env.ts';
+import { appSecrets } from 'local-supabase';
+import { stackEnv } from 'local-supabase/testing';
 import { signLink, type LinkPayload } from '../../../supabase/functions/_shared/signed-links.ts';
 
 export const API_URL = stackEnv.api;

@@ -2,7 +2,7 @@
 // bearer secret) or as an operator (service role key), read the mail catcher's messages and
 // counters, inject provider faults, and switch the real cron job off while a suite needs to
 // decide alone when the function runs.
-import { appSecrets } from '../../../local/lib/config.js';
+import { appSecrets } from 'local-supabase';
 import { db, stackEnv } from './factories.ts';
 
 /** The stack's SEND_DUE_STAGES_SECRET, generated per install (local/lib/config.js appSecrets). */

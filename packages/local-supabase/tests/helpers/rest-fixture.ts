@@ -1,4 +1,4 @@
-// Loads the /rest/v1 test fixture (tests/fixtures/rest/fixture.sql) into the stack's
+// Loads the /rest/v1 test fixture (packages/local-supabase/tests/fixtures/rest/fixture.sql) into the stack's
 // database, idempotently, and waits until the gateway's schema cache has picked it up
 // through `NOTIFY pgrst, 'reload schema'` — the same path hosted PostgREST uses.
 import fs from 'node:fs';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/rest/fixture.sql');
+const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/rest/fixture.sql');
 
 /** Applies the fixture and resolves once `/rest/v1` serves its tables and functions. */
 export async function ensureRestFixture(dbUrl: string): Promise<void> {

@@ -14,7 +14,8 @@ import pg from 'pg';
 import { ROOT, loadConfig, urls } from './lib/config.js';
 
 const SCHEMA = 'public';
-export const OUTPUT = path.join(ROOT, 'src', 'lib', 'database.types.ts');
+/** Where the generated types go: STACK_TYPES_FILE, else src/lib/database.types.ts of the project. */
+export const OUTPUT = path.resolve(ROOT, process.env.STACK_TYPES_FILE || path.join('src', 'lib', 'database.types.ts'));
 
 /** @param {pg.Client} db */
 async function introspect(db) {

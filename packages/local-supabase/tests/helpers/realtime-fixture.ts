@@ -1,5 +1,5 @@
 // Shared setup for the Realtime suites: the stack's URLs and keys from the environment, the
-// fixture schema (tests/fixtures/realtime/fixture.sql), user tokens minted with the stack's
+// fixture schema (packages/local-supabase/tests/fixtures/realtime/fixture.sql), user tokens minted with the stack's
 // JWT secret, supabase-js clients for either protocol version, and waiting helpers.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import ws from 'ws';
 import { createClient, type SupabaseClient, type RealtimeChannel } from '@supabase/supabase-js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FIXTURE = path.resolve(here, '../../fixtures/realtime/fixture.sql');
+const FIXTURE = path.resolve(here, '../fixtures/realtime/fixture.sql');
 
 export const stack = {
   get apiUrl() {

@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { appSecrets, ROOT, urls } from './config.js';
+import { appSecrets, PACKAGE_DIR, ROOT, urls } from './config.js';
 
-const SQL_DIR = path.join(ROOT, 'local', 'sql');
+const SQL_DIR = path.join(PACKAGE_DIR, 'sql');
 
 /** @param {import('./pg-cluster.js').PgCluster} cluster */
 export function applyPlatform(cluster) {

@@ -1,5 +1,5 @@
 // The stack as another Supabase project uses it: a second stack of its own, started with
-// STACK_MIGRATIONS_DIR / STACK_SEED_FILE pointing at tests/fixtures/project-b (a library schema,
+// STACK_MIGRATIONS_DIR / STACK_SEED_FILE pointing at packages/local-supabase/tests/fixtures/project-b (a library schema,
 // not the app's), exercised through unmodified supabase-js: computed fields and relationships,
 // self-references, embedding through a view and by foreign-key constraint name, aggregates
 // enabled by the project's migration, overloads with defaults, a single unnamed parameter with
@@ -12,11 +12,11 @@ import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import ws from 'ws';
 import pg from 'pg';
-import { loadConfig, urls } from '../../local/lib/config.js';
-import { startStack } from '../../local/lib/stack.js';
+import { loadConfig, urls } from '../lib/config.js';
+import { startStack } from '../lib/stack.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PROJECT = path.resolve(HERE, '../fixtures/project-b/supabase');
+const PROJECT = path.resolve(HERE, './fixtures/project-b/supabase');
 const OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
 const config = loadConfig({
   ...process.env,

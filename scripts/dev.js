@@ -1,6 +1,5 @@
 // `npm start`: the stack plus the SPA's dev server, with everything printed a developer needs.
-import { startStack } from './lib/stack.js';
-import { statusObject } from './lib/config.js';
+import { startStack, statusObject } from 'local-supabase';
 import { DEMO_LOGINS } from './demo-logins.js';
 import net from 'node:net';
 
@@ -16,7 +15,7 @@ function portInUse(host, port) {
   });
 }
 
-/** @param {import('./lib/config.js').StackConfig} config @param {{ fresh: boolean, app: boolean }} opts */
+/** @param {import('local-supabase/lib/config.js').StackConfig} config @param {{ fresh: boolean, app: boolean }} opts */
 export async function runDev(config, opts) {
   const log = (/** @type {string} */ s) => process.stderr.write(s + '\n');
   if (await portInUse(config.host, config.apiPort)) {

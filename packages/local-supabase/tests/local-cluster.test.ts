@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../local/lib/config.js';
-import { PgCluster } from '../../local/lib/pg-cluster.js';
+import { loadConfig } from '../lib/config.js';
+import { PgCluster } from '../lib/pg-cluster.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-test-'));
 const config = loadConfig({

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Resend, type CreateEmailOptions } from 'resend';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMail } from '../../local/mail/server.js';
+import { startMail } from '../mail/server.js';
 
 type Catcher = Awaited<ReturnType<typeof startMail>>;
 type StoredMessage = {

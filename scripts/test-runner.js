@@ -1,13 +1,13 @@
 // `npm test`: every gate and every suite, in one command that needs nothing running before it.
 // It starts its own stack on ports of its own (55321 API, 55322 DB, 55324 mail, 55173 app) with
 // its data in .local/test (wiped each run), so a developer's `npm start` can keep running.
-// Steps: lint → types (svelte-check) → unit → stack → db (pgTAP) → integration → e2e.
+// Steps: lint → types (svelte-check) → unit → stack → db (pgTAP) → integration → stand-in
+// (the conformance tests of packages/local-supabase) → e2e.
 // The last line counts the tests of every runner: "tests: N passed, N failed".
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, statusObject, ROOT } from './lib/config.js';
-import { ensureSystemPackages } from './lib/pg-cluster.js';
+import { loadConfig, statusObject, ROOT, PACKAGE_DIR, ensureSystemPackages } from 'local-supabase';
 
 // The reply classifier's LLM endpoint for the test stack: tests/integration/inbound-classify.test.ts
 // serves a fake OpenAI-compatible API there (other suites get a refused connection, which the
@@ -143,15 +143,15 @@ export async function runTests(opts = {}) {
     });
   }
 
-  const needStack = ['db', 'integration', 'e2e'].some(want);
+  const needStack = ['db', 'integration', 'stand-in', 'e2e'].some(want);
   if (needStack) {
     const env = {
       ...process.env,
       ...TEST_ENV,
-      STACK_EXTRA_FUNCTIONS_DIRS: path.join(ROOT, 'tests', 'fixtures', 'functions'),
+      STACK_EXTRA_FUNCTIONS_DIRS: path.join(PACKAGE_DIR, 'tests', 'fixtures', 'functions'),
     };
     const config = loadConfig(env);
-    const { startStack } = await import('./lib/stack.js');
+    const { startStack } = await import('local-supabase');
     process.stdout.write('\n=== starting the test stack ===\n');
     Object.assign(process.env, { STACK_EXTRA_FUNCTIONS_DIRS: env.STACK_EXTRA_FUNCTIONS_DIRS });
     /** @type {Awaited<ReturnType<typeof startStack>> | null} */
@@ -170,11 +170,11 @@ export async function runTests(opts = {}) {
       const s = statusObject(config);
       const testEnv = { ...process.env, ...TEST_ENV, ...s, CI: process.env.CI ?? '' };
       try {
-        if (want('db') || want('integration')) {
+        if (want('db') || want('integration') || want('stand-in')) {
           // Before any suite adds its fixture tables to public: the committed types must be what
           // the migrations alone produce.
           await step('generated types match the migrations', async () => {
-            const r = await run(process.execPath, [path.join(ROOT, 'local', 'gen-types.js'), '--check'], testEnv);
+            const r = await run(process.execPath, [path.join(PACKAGE_DIR, 'gen-types.js'), '--check'], testEnv);
             return { ok: r.code === 0, passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1 };
           });
         }
@@ -222,6 +222,24 @@ export async function runTests(opts = {}) {
             const r = await run(
               bin('vitest'),
               ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+              testEnv,
+            );
+            return { ok: r.code === 0, ...vitestCounts(out) };
+          });
+        }
+        if (want('stand-in')) {
+          await step('stand-in conformance (packages/local-supabase)', async () => {
+            const out = path.join(reportDir, 'stand-in.json');
+            const r = await run(
+              bin('vitest'),
+              [
+                'run',
+                '--project',
+                'local-supabase',
+                '--reporter=default',
+                '--reporter=json',
+                `--outputFile.json=${out}`,
+              ],
               testEnv,
             );
             return { ok: r.code === 0, ...vitestCounts(out) };

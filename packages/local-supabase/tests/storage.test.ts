@@ -1,7 +1,7 @@
 // /storage/v1 through unmodified supabase-js: buckets (public/private, size and MIME limits),
 // upload (multipart Blob, raw body, upsert, update), download, signed URLs and signed uploads,
 // list, move/copy, remove, public URLs and object info, with storage.objects RLS policies of
-// the kind a project writes (tests/fixtures/storage/fixture.sql) deciding every user request,
+// the kind a project writes (packages/local-supabase/tests/fixtures/storage/fixture.sql) deciding every user request,
 // and the files kept in the stack's data directory.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { anon, env, makeUser, service, tag, type TestUser } from './helpers/rest-env';
 
-const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/storage/fixture.sql');
+const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), './fixtures/storage/fixture.sql');
 const STORAGE = () => `${env.api}/storage/v1`;
 const T = tag('st');
 

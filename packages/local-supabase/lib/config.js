@@ -9,7 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** This package's folder (its platform SQL lives in sql/). */
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The Supabase project the stack serves: STACK_PROJECT_DIR, else the working directory (npm runs
+ * scripts in the folder of the root package.json). Its supabase/ folder and node_modules/.bin are used.
+ */
+export const ROOT = path.resolve(process.env.STACK_PROJECT_DIR || process.cwd());
 
 /** The Supabase CLI's well-known local JWT secret (never used in production). */
 export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';

@@ -1,7 +1,7 @@
 // /functions/v1 against unmodified supabase-js: the fixture functions in
-// tests/fixtures/functions (served next to the app's own through STACK_EXTRA_FUNCTIONS_DIRS,
+// packages/local-supabase/tests/fixtures/functions (served next to the app's own through STACK_EXTRA_FUNCTIONS_DIRS,
 // which the test runner sets) run under real Deno with the environment Supabase injects,
-// verify_jwt from tests/fixtures/config.toml, and their own statuses, bodies and CORS.
+// verify_jwt from packages/local-supabase/tests/fixtures/config.toml, and their own statuses, bodies and CORS.
 import { describe, it, expect } from 'vitest';
 import { createClient, FunctionsHttpError, FunctionsRelayError } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';

@@ -6,9 +6,8 @@
 //   stop    stops a cluster left running by a killed start.
 //   status  prints one JSON object: URLs and keys (the names `supabase status -o json` uses).
 //   stack   starts only the stack (no app), for running tests by hand against it.
-//   test    every gate and test suite; starts its own stack on other ports (see local/test-runner.js).
-import { loadConfig, statusObject } from './lib/config.js';
-import { PgCluster } from './lib/pg-cluster.js';
+//   test    every gate and test suite; starts its own stack on other ports (see scripts/test-runner.js).
+import { loadConfig, statusObject, PgCluster } from 'local-supabase';
 
 const cmd = process.argv[2] ?? 'start';
 const config = loadConfig();

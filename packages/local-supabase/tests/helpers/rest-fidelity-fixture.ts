@@ -1,4 +1,4 @@
-// Loads tests/fixtures/rest/fidelity.sql (after the main rest fixture) and waits until
+// Loads packages/local-supabase/tests/fixtures/rest/fidelity.sql (after the main rest fixture) and waits until
 // /rest/v1 serves it; plus helpers that change the authenticator's pgrst.* settings the way
 // an operator does (ALTER ROLE … SET, then NOTIFY pgrst 'reload config') and wait for them.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import pg from 'pg';
 import { ensureRestFixture } from './rest-fixture';
 import { env } from './rest-env';
 
-const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/rest/fidelity.sql');
+const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/rest/fidelity.sql');
 
 export async function sql<T = any>(text: string, values: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: env.dbUrl });
