@@ -1,7 +1,7 @@
 // `npm test`: every gate and every suite, in one command that needs nothing running before it.
 // It starts its own stack on ports of its own (55321 API, 55322 DB, 55324 mail, 55173 app) with
 // its data in .local/test (wiped each run), so a developer's `npm start` can keep running.
-// Steps: lint → types (svelte-check) → unit → stack → db (pgTAP) → integration → stand-in
+// Steps: lint (+ deno lint) → types (svelte-check, + deno check of every function) → unit → stack → db (pgTAP) → integration → stand-in
 // (the conformance tests of packages/local-supabase) → e2e.
 // The last line counts the tests of every runner: "tests: N passed, N failed".
 import { spawn } from 'node:child_process';
@@ -47,8 +47,16 @@ const TEST_ENV = {
  * @returns {Promise<{ code: number, output: string }>}
  */
 function run(cmd, args, env = process.env) {
+  return runIn(ROOT, cmd, args, env);
+}
+
+/**
+ * @param {string} cwd @param {string} cmd @param {string[]} args @param {NodeJS.ProcessEnv} [env]
+ * @returns {Promise<{ code: number, output: string }>}
+ */
+function runIn(cwd, cmd, args, env = process.env) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (/** @type {Buffer} */ d) => {
       output += d.toString();
@@ -61,6 +69,37 @@ function run(cmd, args, env = process.env) {
 }
 
 const bin = (/** @type {string} */ name) => path.join(ROOT, 'node_modules', '.bin', name);
+
+const FUNCTIONS_DIR = path.join(ROOT, 'supabase', 'functions');
+/** The edge functions (folders with an index.ts; `_shared` is not one). */
+const functionDirs = () =>
+  fs
+    .readdirSync(FUNCTIONS_DIR, { withFileTypes: true })
+    .filter(
+      (d) => d.isDirectory() && !d.name.startsWith('_') && fs.existsSync(path.join(FUNCTIONS_DIR, d.name, 'index.ts')),
+    )
+    .map((d) => d.name);
+const DENO_ENV = { ...process.env, DENO_NO_PACKAGE_JSON: '1', DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+
+/**
+ * Runs `deno <sub>` once per function, with its deno.json and its committed lock (`--frozen`), as
+ * the local runner starts it and as it deploys; for lint also over _shared. One count a folder.
+ * @param {'check' | 'lint'} sub
+ */
+async function denoEach(sub) {
+  let passed = 0;
+  let failed = 0;
+  const dirs = sub === 'lint' ? [...functionDirs(), '_shared'] : functionDirs();
+  for (const name of dirs) {
+    const dir = path.join(FUNCTIONS_DIR, name);
+    const config = fs.existsSync(path.join(dir, 'deno.json')) ? ['--config', 'deno.json'] : ['--no-config'];
+    const args = sub === 'check' ? ['check', '--frozen', ...config, 'index.ts'] : ['lint', ...config];
+    const r = await runIn(dir, bin('deno'), args, DENO_ENV);
+    if (r.code === 0) passed++;
+    else failed++;
+  }
+  return { ok: failed === 0, passed, failed };
+}
 
 /** Counts from a vitest JSON report. */
 function vitestCounts(/** @type {string} */ file) {
@@ -114,6 +153,7 @@ export async function runTests(opts = {}) {
       const e = await run(bin('eslint'), ['.']);
       return { ok: p.code === 0 && e.code === 0 };
     });
+    await step('deno lint (functions, _shared)', () => denoEach('lint'));
   }
   if (want('check')) {
     await step('types (svelte-check)', async () => {
@@ -127,6 +167,7 @@ export async function runTests(opts = {}) {
       ]);
       return { ok: r.code === 0 };
     });
+    await step('deno check (each function, --frozen)', () => denoEach('check'));
   }
   if (want('unit')) {
     await step('unit (vitest)', async () => {

@@ -82,12 +82,12 @@ class Signal {
   #waiters: (() => void)[] = [];
   wait(timeoutMs?: number): Promise<void> {
     return new Promise((resolve) => {
+      const waiters = this.#waiters;
       const timer = timeoutMs === undefined ? undefined : setTimeout(done, Math.max(1, timeoutMs));
-      const self = this;
       function done() {
         clearTimeout(timer);
-        const i = self.#waiters.indexOf(done);
-        if (i >= 0) self.#waiters.splice(i, 1);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
         resolve();
       }
       this.#waiters.push(done);

@@ -60,8 +60,9 @@ export function createWorkerPool(opts) {
       'run',
       '--allow-all',
       '--no-prompt',
-      '--no-lock',
-      ...(denoJson ? ['--config', denoJson] : ['--no-config']),
+      // A function with a deno.json runs exactly what its committed deno.lock pins (as deployed);
+      // a lock that would have to change is an error, not a silent upgrade.
+      ...(denoJson ? ['--config', denoJson, '--frozen'] : ['--no-config', '--no-lock']),
       BOOTSTRAP,
       pathToFileURL(fn.entry).href,
     ];

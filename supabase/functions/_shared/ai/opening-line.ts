@@ -61,8 +61,8 @@ export const LINE_LIMIT = 300;
 
 // Control characters (C0, DEL, C1) and Unicode line separators: what could break the data
 // block's structure or hide text. Matching them is the point of this pattern.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
 
 /** Untrusted text made safe to embed as data: no control characters, bounded, trimmed. */
 export function cleanInput(value: string | null | undefined, limit: number): string {

@@ -401,8 +401,8 @@ function listStart(start: unknown): number {
 }
 
 // Subjects are header values: line breaks and other control characters would corrupt them.
-// eslint-disable-next-line no-control-regex
-const SUBJECT_CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+// deno-lint-ignore no-control-regex
+const SUBJECT_CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g; // eslint-disable-line no-control-regex
 
 /**
  * A value fit for one email header line: every control character (CR and LF included, so no
