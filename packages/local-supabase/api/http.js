@@ -12,22 +12,30 @@ export class HttpError extends Error {
   }
 }
 
-/** @param {import('node:http').IncomingMessage} req @param {number} [limit] @returns {Promise<Buffer>} */
-export function readBody(req, limit = MAX_BODY) {
+/**
+ * Reads a request body with a size limit that still answers: an oversized body is drained (up to
+ * four times the limit, then the connection is cut) so the client receives the 413 instead of a
+ * reset connection. `tooLarge` makes the error each API part answers with.
+ * @param {import('node:http').IncomingMessage} req @param {number} [limit] @param {() => Error} [tooLarge]
+ * @returns {Promise<Buffer>}
+ */
+export function readBody(
+  req,
+  limit = MAX_BODY,
+  tooLarge = () => new HttpError(413, { code: 'PGRST413', message: 'Payload Too Large', details: null, hint: null }),
+) {
   return new Promise((resolve, reject) => {
     /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
     req.on('data', (c) => {
       size += c.length;
-      if (size > limit) {
-        reject(new HttpError(413, { code: 'PGRST413', message: 'Payload Too Large', details: null, hint: null }));
+      if (size > limit * 4) {
         req.destroy();
-        return;
-      }
-      chunks.push(c);
+        reject(tooLarge());
+      } else if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }

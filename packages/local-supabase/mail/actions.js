@@ -8,7 +8,7 @@
 // Each action answers with a small page saying what the app replied, and a link back.
 import { messageEvent, messageLinks, pixelUrl, replyEmail, unsubscribeUrl } from './candidate-events.js';
 import { receivedEvent } from './received.js';
-import { escapeHtml } from './inbox.js';
+import { escapeHtml } from './html.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
 /**

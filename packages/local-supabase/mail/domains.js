@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ResendError, methodNotAllowed, notFound, validationError } from './errors.js';
-import { escapeHtml } from './inbox.js';
+import { escapeHtml } from './html.js';
 
 const DOMAIN = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const STATUSES = ['not_started', 'pending', 'verified', 'failed', 'temporary_failure'];

@@ -6,13 +6,9 @@
 // fragment the server renders at /inbox/list.
 import crypto from 'node:crypto';
 import { renderCandidateActions } from './actions.js';
+import { escapeHtml } from './html.js';
 
 /** @typedef {import('./store.js').StoredMessage} StoredMessage */
-
-/** @param {unknown} s */
-export function escapeHtml(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const fmtTime = (/** @type {string} */ iso) => iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, Faults, applyConfig, parseRateLimitEnv } from './limits.js';
 import { bareAddress, isEmailAddress, validateEmail } from './validate.js';
-import { escapeHtml } from './inbox.js';
+import { escapeHtml } from './html.js';
 import { newReceivedEmail, receivedEvent, receivingObject } from './received.js';
 import { replyEmail } from './candidate-events.js';
 

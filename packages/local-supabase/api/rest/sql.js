@@ -3,6 +3,7 @@
 // Nothing from the request is ever spliced into SQL text: identifiers come from the
 // schema cache, values and JSON keys are bound parameters.
 import { PgrstError } from './errors.js';
+import { FILTER_OPS } from './parse.js';
 
 /** Quotes an identifier (names come from the schema cache or are aliases chosen by the client). */
 export const q = (/** @type {string} */ s) => {
@@ -57,26 +58,7 @@ export function fieldSql(params, tableAlias, field, table = null) {
  */
 export function opSql(params, lhs, opv, colType) {
   const likeValue = (/** @type {string} */ v) => (opv.op === 'like' || opv.op === 'ilike' ? v.replace(/\*/g, '%') : v);
-  const ops = /** @type {Record<string,string>} */ ({
-    eq: '=',
-    neq: '<>',
-    gt: '>',
-    gte: '>=',
-    lt: '<',
-    lte: '<=',
-    like: 'like',
-    ilike: 'ilike',
-    match: '~',
-    imatch: '~*',
-    cs: '@>',
-    cd: '<@',
-    ov: '&&',
-    sl: '<<',
-    sr: '>>',
-    nxl: '&>',
-    nxr: '&<',
-    adj: '-|-',
-  });
+  const ops = /** @type {Record<string,string>} */ (FILTER_OPS);
   let sql;
   if (opv.quant) {
     const list = /** @type {string[]} */ (opv.value).map(likeValue);
