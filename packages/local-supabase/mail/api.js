@@ -227,6 +227,7 @@ async function handleSend(ctx, kind, req) {
     if (key !== null) store.release(key);
   }
   for (const m of messages) ctx.log(`accepted ${m.id} to ${m.to.join(', ')}: ${m.subject}`);
+  if (faults.answerDelayMs > 0) await new Promise((r) => setTimeout(r, faults.answerDelayMs));
   return { status: 200, body: answer };
 }
 

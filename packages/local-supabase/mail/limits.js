@@ -76,7 +76,13 @@ export class Faults {
   failNext = null;
   /** @type {Failure | null} reads of received emails (GET /emails/receiving…) */
   failReceivingNext = null;
+  /** Milliseconds before a send is accepted (and answered). */
   delayMs = 0;
+  /**
+   * Milliseconds between accepting a send (it is stored and delivered) and answering it: the
+   * window in which a test kills the caller, as if it died after the provider accepted.
+   */
+  answerDelayMs = 0;
 
   /** Consumes one injected send failure, if any is left: the status to answer with. */
   takeFailure() {
@@ -103,7 +109,7 @@ export class Faults {
 export function applyConfig(body, limiter, faults) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw configError('Expected a JSON object.');
   const b = /** @type {Record<string, any>} */ (body);
-  const known = new Set(['rateLimitPerSecond', 'failNext', 'failReceivingNext', 'delayMs']);
+  const known = new Set(['rateLimitPerSecond', 'failNext', 'failReceivingNext', 'delayMs', 'answerDelayMs']);
   for (const k of Object.keys(b)) if (!known.has(k)) throw configError(`Unknown setting \`${k}\`.`);
 
   /** @type {Array<() => void>} */
@@ -129,12 +135,13 @@ export function applyConfig(body, limiter, faults) {
     if (!Number.isInteger(count) || count < 0) throw configError(`\`${field}.count\` must be a whole number ≥ 0.`);
     changes.push(() => (faults[field] = count === 0 ? null : { status: v.status, remaining: count }));
   }
-  if ('delayMs' in b) {
-    const v = b.delayMs ?? 0;
+  for (const field of /** @type {const} */ (['delayMs', 'answerDelayMs'])) {
+    if (!(field in b)) continue;
+    const v = b[field] ?? 0;
     if (!Number.isInteger(v) || v < 0 || v > MAX_DELAY_MS) {
-      throw configError(`\`delayMs\` must be a whole number of milliseconds between 0 and ${MAX_DELAY_MS}.`);
+      throw configError(`\`${field}\` must be a whole number of milliseconds between 0 and ${MAX_DELAY_MS}.`);
     }
-    changes.push(() => (faults.delayMs = v));
+    changes.push(() => (faults[field] = v));
   }
   for (const c of changes) c();
 }
@@ -148,5 +155,6 @@ export function describeConfig(limiter, faults) {
       ? { status: faults.failReceivingNext.status, count: faults.failReceivingNext.remaining }
       : null,
     delayMs: faults.delayMs,
+    answerDelayMs: faults.answerDelayMs,
   };
 }

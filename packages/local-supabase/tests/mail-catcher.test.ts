@@ -84,7 +84,7 @@ describe('mail catcher (Resend API through the resend SDK)', () => {
     expect((await fetch(`${base}/_catcher/messages`, { method: 'DELETE' })).status).toBe(200);
   });
   afterEach(async () => {
-    await configure({ rateLimitPerSecond: null, failNext: null, delayMs: 0 });
+    await configure({ rateLimitPerSecond: null, failNext: null, delayMs: 0, answerDelayMs: 0 });
   });
 
   it('accepts a send and stores it with the caller headers, tags and a generated Message-ID', async () => {
@@ -211,6 +211,24 @@ describe('mail catcher (Resend API through the resend SDK)', () => {
     expect(await messages()).toHaveLength(1);
   });
 
+  it('with answerDelayMs, stores an accepted email before it answers (a caller killed meanwhile has still sent it)', async () => {
+    await configure({ answerDelayMs: 1500 });
+    const sending = resend.emails.send(email());
+    let stored = 0;
+    for (const until = Date.now() + 1000; Date.now() < until && stored === 0;) {
+      stored = (await messages()).length;
+      if (stored === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stored).toBe(1);
+    let answered = false;
+    void sending.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    const { data, error } = await sending;
+    expect(error).toBeNull();
+    expect((await messages())[0]!.id).toBe(data!.id);
+  });
+
   it('deduplicates a batch retried with the same idempotency key', async () => {
     const batch = [email(), email()];
     const first = await resend.batch.send(batch, { idempotencyKey: 'batch-1' });
@@ -287,6 +305,7 @@ describe('mail catcher (Resend API through the resend SDK)', () => {
       failNext: null,
       failReceivingNext: null,
       delayMs: 0,
+      answerDelayMs: 0,
     });
   });
 

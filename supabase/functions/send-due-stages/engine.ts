@@ -42,8 +42,6 @@ export interface Summary {
 }
 
 export interface DrainOptions {
-  /** Test-only: `crash_after_provider` exits the worker after the first accepted request. */
-  fault?: string | null;
   now?: () => number;
   /** Default: the isolate's shared pacer, so overlapping invocations share the rate limit. */
   pacer?: RatePacer;
@@ -498,10 +496,6 @@ export class Drainer {
     switch (outcome.kind) {
       case 'accepted':
       case 'accepted_before': {
-        if (this.options.fault === 'crash_after_provider') {
-          console.error('send-due-stages: SEND_FAULT crash_after_provider: exiting before recording');
-          Deno.exit(1);
-        }
         const ids = outcome.kind === 'accepted' ? outcome.ids : [];
         const results = group.map((s, i) => ({
           stage_id: s.stage_id,
