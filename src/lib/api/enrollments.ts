@@ -108,25 +108,6 @@ export interface EnrollmentRow {
   stages: Array<{ position: number; status: StageStatus; scheduledAt: string | null; sentAt: string | null }>;
 }
 
-type Row = {
-  id: string;
-  batch_id: string | null;
-  status: EnrollmentStatus;
-  response_status: ResponseStatus;
-  end_reason: string | null;
-  last_reply_hidden_reason: string | null;
-  response_provider: string | null;
-  response_confidence: number | null;
-  started_at: string | null;
-  candidate: { id: string; first_name: string; last_name: string; email: string | null } | null;
-  enrollment_stages: Array<{
-    position: number;
-    status: StageStatus;
-    scheduled_at: string | null;
-    sent_at: string | null;
-  }>;
-};
-
 /** A sequence's enrolments, newest first, with their stages (RLS decides which the user sees). */
 export async function listEnrollments(sequenceId: string): Promise<Result<EnrollmentRow[]>> {
   const { data, error } = await supabase
@@ -137,8 +118,7 @@ export async function listEnrollments(sequenceId: string): Promise<Result<Enroll
     .eq('sequence_id', sequenceId)
     .order('created_at', { ascending: false })
     .order('position', { referencedTable: 'enrollment_stages' })
-    .limit(1000)
-    .overrideTypes<Row[], { merge: false }>();
+    .limit(1000);
   if (error) return fail(error, 'Could not load the enrolments.');
   return ok(
     data.map((r) => ({
