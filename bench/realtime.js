@@ -16,7 +16,7 @@ import { createClient } from '@supabase/supabase-js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = (n) => {
   const v = process.env[n];
-  if (!v) throw new Error(`${n} is not set (see node local/cli.js status)`);
+  if (!v) throw new Error(`${n} is not set (see node scripts/cli.js status)`);
   return v;
 };
 const API_URL = env('API_URL');

@@ -7,7 +7,7 @@
 // is the same whether the types come from here or from the CLI against hosted Supabase.
 // Everything is sorted by name, so the output depends only on the schema.
 //   --check   compare with the file instead of writing; exit 1 with a diff summary if stale.
-// Reads DB_URL (default: the local stack's database from local/lib/config.js).
+// Reads DB_URL (default: the local stack's database from lib/config.js).
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';

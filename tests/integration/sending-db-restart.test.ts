@@ -1,6 +1,6 @@
 // S4 exactly-once when the database restarts while send-due-stages is draining. Restarting
 // PostgreSQL would disturb every other suite on the shared test stack, so this file starts a
-// stack of its own (free ports, a temporary data folder) with local/lib/stack.js, points the
+// stack of its own (free ports, a temporary data folder) with local-supabase's startStack, points the
 // factories at it, restarts ITS cluster with pg_ctl mid-run, and stops it at the end.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,6 +1,6 @@
 // The committed src/lib/database.types.ts must match the schema the migrations build: the SPA's
 // typed client is only as right as these types. `npm test` runs `gen:types --check` right after
-// the test stack starts, before any suite adds fixture tables to public (local/test-runner.js);
+// the test stack starts, before any suite adds fixture tables to public (scripts/test-runner.js);
 // this suite checks that the check itself notices a schema change.
 import { execFile } from 'node:child_process';
 import path from 'node:path';

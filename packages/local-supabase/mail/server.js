@@ -1,4 +1,4 @@
-// The local mail catcher (port 54324 by default), started by local/lib/stack.js next to the API.
+// The local mail catcher (port 54324 by default), started by lib/stack.js next to the API.
 // One HTTP server with three faces:
 //   - the Resend API (api.js): the app's edge functions send through the official `resend` SDK
 //     pointed here with `new Resend(key, { baseUrl: MAIL_URL })` or RESEND_BASE_URL=MAIL_URL;

@@ -1,11 +1,11 @@
 // The stack a suite runs against, from the environment `npm test` sets (or, by hand, from
-// `node local/cli.js status`), and user tokens minted with its JWT secret as Supabase Auth
+// `node scripts/cli.js status`), and user tokens minted with its JWT secret as Supabase Auth
 // would issue them. Every integration helper reads the stack through here.
 import { SignJWT } from 'jose';
 
 function must(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} must be set: start a stack and export its URLs and keys (see local/cli.js status)`);
+  if (!v) throw new Error(`${name} must be set: start a stack and export its URLs and keys (see scripts/cli.js status)`);
   return v;
 }
 
