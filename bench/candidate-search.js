@@ -156,7 +156,9 @@ async function main() {
   say(`data:     ${all} candidates in 3 organisations; the searcher's organisation has ${n}`);
   say(`request:  listCandidates (src/lib/api/candidates.ts): first page of ${PAGE}, considerations embedded,`);
   say('          count=exact, through rpc/search_candidates; as an organisation admin');
-  say('HTTP:     supabase-js → packages/local-supabase/api/rest (gateway code) on an HTTP server over the bench database, minted JWT');
+  say(
+    'HTTP:     supabase-js → packages/local-supabase/api/rest (gateway code) on an HTTP server over the bench database, minted JWT',
+  );
   say(
     `runs:     ${RUNS} per kind (different words each run) after ${WARMUP} warm-up runs; target p95 < ${TARGET_P95_MS} ms`,
   );

@@ -190,7 +190,9 @@ async function main() {
     'SQL:      authenticator connection: begin; set local role authenticated; set_config(request.jwt.claims); <query>; commit',
   );
   say('          "query" times the statement alone, "tx" the four round trips');
-  say('HTTP:     supabase-js → packages/local-supabase/api/rest (gateway code) on an HTTP server over the bench database, minted JWT');
+  say(
+    'HTTP:     supabase-js → packages/local-supabase/api/rest (gateway code) on an HTTP server over the bench database, minted JWT',
+  );
   say();
 
   const gw = await startGateway();

@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 
 function must(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} must be set: start a stack and export its URLs and keys (see scripts/cli.js status)`);
+  if (!v)
+    throw new Error(`${name} must be set: start a stack and export its URLs and keys (see scripts/cli.js status)`);
   return v;
 }
 
