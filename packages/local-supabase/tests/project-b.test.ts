@@ -12,7 +12,7 @@ import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import ws from 'ws';
 import pg from 'pg';
-import { loadConfig, urls } from '../lib/config.js';
+import { loadConfig, ROOT, urls } from '../lib/config.js';
 import { startStack } from '../lib/stack.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -23,7 +23,7 @@ const config = loadConfig({
   API_PORT: process.env.PROJECT_B_API_PORT ?? String(55380 + OFFSET),
   DB_PORT: process.env.PROJECT_B_DB_PORT ?? String(55381 + OFFSET),
   MAIL_PORT: process.env.PROJECT_B_MAIL_PORT ?? String(55382 + OFFSET),
-  STACK_DATA_DIR: path.resolve(HERE, '../../.local/test-project-b'),
+  STACK_DATA_DIR: path.join(ROOT, '.local', 'test-project-b'),
   STACK_MIGRATIONS_DIR: path.join(PROJECT, 'migrations'),
   STACK_SEED_FILE: path.join(PROJECT, 'seed.sql'),
   STACK_FUNCTIONS_DIR: path.join(PROJECT, 'functions'),

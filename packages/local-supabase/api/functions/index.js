@@ -155,6 +155,8 @@ export async function create(ctx) {
      * request will try again and answer BOOT_ERROR as before.
      */
     async warm() {
+      // A project without functions has no supabase/functions folder, which is fine.
+      if (!fs.existsSync(ctx.config.functionsDir)) return;
       const names = fs
         .readdirSync(ctx.config.functionsDir, { withFileTypes: true })
         .filter((d) => d.isDirectory() && d.name !== '_shared')
