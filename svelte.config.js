@@ -8,7 +8,17 @@ const config = {
   kit: {
     // SPA mode: every route falls back to index.html; the app talks to Supabase from the browser.
     adapter: adapter({ fallback: 'index.html' }),
-    alias: { $email: 'src/lib/email' },
+    // Pure TypeScript shared with the edge functions lives where `supabase functions deploy`
+    // bundles it (supabase/functions/_shared); the SPA imports it as $shared/….
+    alias: { $shared: 'supabase/functions/_shared' },
+    typescript: {
+      // svelte-check and the type-aware lint rules see the shared modules the SPA imports.
+      config: (tsconfig) => {
+        for (const dir of ['email', 'replies', 'ai']) {
+          tsconfig.include.push(`../supabase/functions/_shared/${dir}/**/*.ts`);
+        }
+      },
+    },
   },
 };
 

@@ -4,7 +4,7 @@
 // searcher's organisation (bench/candidate-search/generate.sql: 3 organisations × 100k).
 // Sends exactly the request src/lib/api/candidates.ts listCandidates sends — the RPC
 // search_candidates(text), first page of 50 by name, considerations embedded, count=exact —
-// through supabase-js → local/api/rest (the gateway's code on an HTTP server on port 0 over
+// through supabase-js → packages/local-supabase/api/rest (the gateway's code on an HTTP server on port 0 over
 // the bench database) with a minted JWT of an organisation admin, for kinds of search a user
 // types, each with different words every run. Prints p50/p95/p99 per kind and overall, and
 // EXPLAIN (ANALYZE, BUFFERS) of one statement per kind. Target: p95 < 30 ms.
@@ -18,9 +18,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import ws from 'ws';
 import { createClient } from '@supabase/supabase-js';
-import { loadConfig } from '../local/lib/config.js';
-import { createJwt } from '../local/api/jwt.js';
-import { create as createRest } from '../local/api/rest/index.js';
+import { loadConfig, createJwt, createRestHandler as createRest } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -158,7 +156,9 @@ async function main() {
   say(`data:     ${all} candidates in 3 organisations; the searcher's organisation has ${n}`);
   say(`request:  listCandidates (src/lib/api/candidates.ts): first page of ${PAGE}, considerations embedded,`);
   say('          count=exact, through rpc/search_candidates; as an organisation admin');
-  say('HTTP:     supabase-js → local/api/rest (gateway code) on an HTTP server over the bench database, minted JWT');
+  say(
+    'HTTP:     supabase-js → packages/local-supabase/api/rest (gateway code) on an HTTP server over the bench database, minted JWT',
+  );
   say(
     `runs:     ${RUNS} per kind (different words each run) after ${WARMUP} warm-up runs; target p95 < ${TARGET_P95_MS} ms`,
   );

@@ -7,8 +7,8 @@
  *
  * Without --allow-sys the memory line says so; the rest is unaffected.
  */
-import { createRuleClassifier } from '../src/lib/replies/index.ts';
-import { evaluate, formatEvaluation } from '../src/lib/replies/evaluate.ts';
+import { createRuleClassifier } from '../supabase/functions/_shared/replies/index.ts';
+import { evaluate, formatEvaluation } from '../supabase/functions/_shared/replies/evaluate.ts';
 
 function memory(): string {
   try {

@@ -18,7 +18,7 @@ import {
   orderedStageEntries,
   rowsToDoc,
   stagesMap,
-} from '../src/lib/collab/doc.ts';
+} from '../supabase/functions/_shared/collab/doc.ts';
 import { MemoryHub } from '../src/lib/collab/memory-hub.ts';
 import { SequenceProvider } from '../src/lib/collab/provider.ts';
 

@@ -16,7 +16,7 @@ import { createClient } from '@supabase/supabase-js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = (n) => {
   const v = process.env[n];
-  if (!v) throw new Error(`${n} is not set (see node local/cli.js status)`);
+  if (!v) throw new Error(`${n} is not set (see node scripts/cli.js status)`);
   return v;
 };
 const API_URL = env('API_URL');
@@ -82,7 +82,9 @@ async function benchBroadcast() {
 async function benchChanges() {
   const db = new pg.Client({ connectionString: DB_URL });
   await db.connect();
-  await db.query(fs.readFileSync(path.join(ROOT, 'tests/fixtures/realtime/fixture.sql'), 'utf8'));
+  await db.query(
+    fs.readFileSync(path.join(ROOT, 'packages/local-supabase/tests/fixtures/realtime/fixture.sql'), 'utf8'),
+  );
   const run = `run-${Date.now()}`;
   const issued = new Map();
   const samples = [];

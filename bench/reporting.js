@@ -12,7 +12,7 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { loadConfig } from '../local/lib/config.js';
+import { loadConfig } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {

@@ -12,7 +12,7 @@
 //           role authenticated; set_config('request.jwt.claims', …, true); <query>; commit
 //           (the list query is the exact statement the gateway generated for the SPA's
 //           request, captured from the gateway's own connection)
-//   HTTP    supabase-js → local/api/rest (the gateway's code, mounted on an HTTP server on
+//   HTTP    supabase-js → packages/local-supabase/api/rest (the gateway's code, mounted on an HTTP server on
 //           port 0 over the bench database) with a minted user JWT
 // then prints p50/p95/p99 (200 runs after 20 warm-up runs) and EXPLAIN (ANALYZE, BUFFERS) of
 // every statement. Usage:
@@ -25,9 +25,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import ws from 'ws';
 import { createClient } from '@supabase/supabase-js';
-import { loadConfig } from '../local/lib/config.js';
-import { createJwt } from '../local/api/jwt.js';
-import { create as createRest } from '../local/api/rest/index.js';
+import { loadConfig, createJwt, createRestHandler as createRest } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -192,7 +190,9 @@ async function main() {
     'SQL:      authenticator connection: begin; set local role authenticated; set_config(request.jwt.claims); <query>; commit',
   );
   say('          "query" times the statement alone, "tx" the four round trips');
-  say('HTTP:     supabase-js → local/api/rest (gateway code) on an HTTP server over the bench database, minted JWT');
+  say(
+    'HTTP:     supabase-js → packages/local-supabase/api/rest (gateway code) on an HTTP server over the bench database, minted JWT',
+  );
   say();
 
   const gw = await startGateway();

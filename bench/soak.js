@@ -2,7 +2,7 @@
 // stack while injecting random faults from OUTSIDE the function, then counts, per enrolment
 // stage, the messages the mail catcher holds and the stage's final state.
 //
-//   SOAK_STACK_PID=<pid of `node local/cli.js stack`> API_URL=… DB_URL=… MAIL_URL=… SERVICE_ROLE_KEY=… \
+//   SOAK_STACK_PID=<pid of `node scripts/cli.js stack`> API_URL=… DB_URL=… MAIL_URL=… SERVICE_ROLE_KEY=… \
 //     STACK_DATA_DIR=… flock /tmp/bench.lock node bench/soak.js [faults=500] [enrolments per org=700] [--out FILE]
 //
 // Faults, drawn at random until `faults` have been injected (or SOAK_MAX_SECONDS, default 600):
@@ -29,8 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { appSecrets, loadConfig } from '../local/lib/config.js';
-import { PgCluster } from '../local/lib/pg-cluster.js';
+import { appSecrets, loadConfig, PgCluster } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { appSecrets } from '../local/lib/config.js';
+import { appSecrets } from 'local-supabase';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 30);

@@ -11,10 +11,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 
 export const aliases = [
   // The extension keeps its session in chrome.storage, so it has its own client; everything
-  // else of src/lib (api, state, email rules) is the app's own code.
+  // else of src/lib (api, state) and supabase/functions/_shared (email rules) is the app's own code.
   { find: /^\$lib\/supabase$/, replacement: path.join(import.meta.dirname, 'src/supabase.ts') },
   { find: /^\$lib\//, replacement: path.join(ROOT, 'src/lib') + '/' },
-  { find: /^\$email\//, replacement: path.join(ROOT, 'src/lib/email') + '/' },
+  { find: /^\$shared\//, replacement: path.join(ROOT, 'supabase/functions/_shared') + '/' },
 ];
 
 function manifest(apiUrl: string): Plugin {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_LOGINS } from '../../local/demo-logins.js';
+import { DEMO_LOGINS } from '../../scripts/demo-logins.js';
 
 const someone = DEMO_LOGINS[0];
 
@@ -13,7 +13,7 @@ test('a visitor is sent to sign-in and a wrong password is refused with a messag
 });
 
 test('a demo user signs in against the local stack, lands on sequences and can sign out', async ({ page }) => {
-  expect(someone, 'local/demo-logins.js lists the demo users').toBeTruthy();
+  expect(someone, 'scripts/demo-logins.js lists the demo users').toBeTruthy();
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(someone!.email);
   await page.getByLabel('Password').fill(someone!.password);

@@ -26,7 +26,7 @@ import { invokeSender, messagesTo, setCronActive } from './helpers/sending.ts';
 const BASE = process.env.REPLY_CLASSIFIER_BASE_URL;
 const MODEL = process.env.REPLY_CLASSIFIER_MODEL;
 if (!BASE || !MODEL) {
-  throw new Error('ai-tokens needs the stack and vitest started with REPLY_CLASSIFIER_* (see local/test-runner.js)');
+  throw new Error('ai-tokens needs the stack and vitest started with REPLY_CLASSIFIER_* (see scripts/test-runner.js)');
 }
 
 const line = 'Your platform work at Initech is exactly what our SRE team needs.';

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localTarget, managementApi, REQUIRED_SECRETS, runDeployChecks } from '../../local/deploy-check.js';
+import { localTarget, managementApi, REQUIRED_SECRETS, runDeployChecks } from '../../scripts/deploy-check.js';
 
 type Check = { name: string; ok: boolean; detail: string };
 const byName = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.name, c]));

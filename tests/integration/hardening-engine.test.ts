@@ -2,7 +2,7 @@
 // must not stall sending for every organisation. The poison is a stage body nested 5,000 levels
 // deep (valid JSON an editor can store), which overflows the renderer's stack; before the fix
 // the whole run answered 503 and none of the provider request's stages was sent or released. Custom fields holding objects (the other poison the issue found) are refused on
-// write now, and rendered as missing when they exist from before (src/lib/email/tokens.test.ts).
+// write now, and rendered as missing when they exist from before (supabase/functions/_shared/email/tokens.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeDb,

@@ -5,7 +5,7 @@
 // (20261129110100_sequence_channel_key.sql); everyone who still has access moves on.
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, createMember, createOrg, createSequence, mintJwt } from './helpers/factories.ts';
-import { client, closeClients, settle, subscribe, waitFor, type TestUser } from './helpers/realtime-fixture.ts';
+import { client, closeClients, settle, subscribe, waitFor, type TestUser } from 'local-supabase/testing/realtime';
 
 afterAll(async () => {
   await closeClients();

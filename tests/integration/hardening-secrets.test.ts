@@ -7,7 +7,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'svix';
 import { describe, expect, it } from 'vitest';
-import { appSecrets, loadConfig } from '../../local/lib/config.js';
+import { appSecrets, loadConfig } from 'local-supabase';
 import { API_URL, deliver, emailEvent } from './helpers/inbound.ts';
 import { invokeSender } from './helpers/sending.ts';
 

@@ -1,5 +1,5 @@
 // Unit tests of supabase/functions/_shared/machine-opens.ts (pure; no stack needed). Kept in
-// the integration project because vitest's unit project only collects src/ and local/.
+// the integration project (the unit project collects only the modules the SPA shares).
 import { describe, expect, it } from 'vitest';
 import { classifyUserAgent, isMachineUserAgent } from '../../supabase/functions/_shared/machine-opens.ts';
 

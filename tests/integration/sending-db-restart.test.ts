@@ -1,6 +1,6 @@
 // S4 exactly-once when the database restarts while send-due-stages is draining. Restarting
 // PostgreSQL would disturb every other suite on the shared test stack, so this file starts a
-// stack of its own (free ports, a temporary data folder) with local/lib/stack.js, points the
+// stack of its own (free ports, a temporary data folder) with local-supabase's startStack, points the
 // factories at it, restarts ITS cluster with pg_ctl mid-run, and stops it at the end.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,8 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../local/lib/config.js';
-import { startStack } from '../../local/lib/stack.js';
+import { loadConfig, startStack } from 'local-supabase';
 import {
   closeDb,
   createCandidate,

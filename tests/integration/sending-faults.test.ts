@@ -1,5 +1,5 @@
 // S4 "a stage is sent at most once … no due stage is ever skipped silently", under faults: the
-// function dying after the provider accepted but before the database recorded it, parallel
+// function's process killed after the provider accepted but before the database recorded it, parallel
 // invocations, provider 429s, 500s and timeouts. After each, every due stage is sent exactly
 // once (one message per recipient in the mail catcher) or still pending with a reason.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import {
   catcherStats,
   countsTo,
   invokeSender,
+  killFunctionWorker,
   messagesTo,
   resetCatcherFaults,
   setCronActive,
@@ -58,6 +59,15 @@ async function dueStages(n: number): Promise<{ candidates: Candidate[]; enrollme
   return { candidates, enrollmentIds: rows.map((r) => r.enrollment_id!) };
 }
 
+/** Polls a condition (up to 20 s): whether it came true. */
+async function waitUntil(check: () => Promise<boolean>): Promise<boolean> {
+  for (const until = Date.now() + 20_000; Date.now() < until;) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 async function expectExactlyOnce(candidates: Candidate[], enrollmentIds: string[]): Promise<void> {
   const counts = await countsTo(candidates.map((c) => c.email!));
   expect([...counts.values()]).toEqual(candidates.map(() => 1));
@@ -79,8 +89,19 @@ describe('exactly once under faults', () => {
     const { candidates, enrollmentIds } = await dueStages(3);
     const before = await catcherStats();
 
-    const crashed = await invokeSender({ body: { fault: 'crash_after_provider' } });
+    // The catcher accepts the batch, then holds its answer while the worker process is killed:
+    // the function dies after the provider accepted and before it could record anything.
+    await catcherConfig({ answerDelayMs: 10_000 });
+    const invocation = invokeSender();
+    const accepted = await waitUntil(async () => {
+      const counts = [...(await countsTo(candidates.map((c) => c.email!))).values()];
+      return counts.every((n) => n === 1);
+    });
+    expect(accepted).toBe(true);
+    expect(killFunctionWorker('send-due-stages')).toBeGreaterThan(0);
+    const crashed = await invocation;
     expect(crashed.status).toBeGreaterThanOrEqual(500);
+    await resetCatcherFaults();
     // The emails went out, the database never heard of it: claimed, with the request's key kept.
     expect([...(await countsTo(candidates.map((c) => c.email!))).values()]).toEqual([1, 1, 1]);
     const inFlight = await stagesOf(enrollmentIds);

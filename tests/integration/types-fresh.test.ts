@@ -1,11 +1,12 @@
 // The committed src/lib/database.types.ts must match the schema the migrations build: the SPA's
 // typed client is only as right as these types. `npm test` runs `gen:types --check` right after
-// the test stack starts, before any suite adds fixture tables to public (local/test-runner.js);
+// the test stack starts, before any suite adds fixture tables to public (scripts/test-runner.js);
 // this suite checks that the check itself notices a schema change.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PACKAGE_DIR } from 'local-supabase';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -27,7 +28,7 @@ describe('generated database types', () => {
       await db.connect();
       await db.query('create table public.only_here (id int primary key)');
       await db.end();
-      const result = await run(process.execPath, [path.join(root, 'local', 'gen-types.js'), '--check'], {
+      const result = await run(process.execPath, [path.join(PACKAGE_DIR, 'gen-types.js'), '--check'], {
         cwd: root,
         env: { ...process.env, DB_URL: url.toString() },
       }).then(

@@ -20,9 +20,9 @@ import {
   type StageEdit,
 } from '$lib/api/leads';
 import { CUSTOM_FIELD_LIMIT, oversizedFields } from '$lib/candidate-fields';
-import { collectDocTokens, renderStage, type DocNode } from '$lib/email/render';
-import { extractTemplateTokens, type RenderContext } from '$lib/email/tokens';
-import { isValidEmailAddress, validateDraftForCandidate, type StageDraft } from '$lib/email/validate';
+import { collectDocTokens, renderStage, type DocNode } from '$shared/email/render';
+import { extractTemplateTokens, type RenderContext } from '$shared/email/tokens';
+import { isValidEmailAddress, validateDraftForCandidate, type StageDraft } from '$shared/email/validate';
 import type { ProfileFields, ProfileReading } from '../profile-reader';
 import { docToPlain, plainToDoc } from './plain-body';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderStage } from '$lib/email/render';
+import { renderStage } from '$shared/email/render';
 import { docToPlain, plainToDoc } from './plain-body';
 
 describe('stage body as plain text', () => {

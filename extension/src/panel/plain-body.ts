@@ -1,7 +1,7 @@
 // A stage body as plain text for the side panel's review, and back. The panel is narrow and has
 // no rich editor: an edited body keeps its paragraphs, line breaks and tokens (`{{key}}`, which
 // the renderer honours in text), and loses bold/links; an untouched body is never rewritten.
-import type { DocNode } from '$lib/email/render';
+import type { DocNode } from '$shared/email/render';
 
 export function docToPlain(doc: unknown): string {
   const blocks: string[] = [];

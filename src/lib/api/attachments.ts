@@ -1,7 +1,7 @@
 // Stage attachments in Supabase Storage (bucket `sequence-attachments`, named
 // `<sequence>/<stage>/<file>`). RLS on storage.objects decides: viewers of the sequence read,
 // editors add and remove.
-import type { Attachment } from '$lib/collab/doc';
+import type { Attachment } from '$shared/collab/doc';
 import { fail, ok, type Result } from '$lib/result';
 import { supabase } from '$lib/supabase';
 

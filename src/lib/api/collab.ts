@@ -3,7 +3,7 @@
 // the stage rows, and the private Realtime channel the editors talk on. Who may read, append or
 // join is decided by RLS (sequence_doc_updates, realtime.messages); nothing here filters for it.
 import type { RealtimeChannel } from '@supabase/supabase-js';
-import { fromBase64 } from '$lib/collab/doc';
+import { fromBase64 } from '$shared/collab/doc';
 import { fail, ok, type Result } from '$lib/result';
 import { supabase } from '$lib/supabase';
 

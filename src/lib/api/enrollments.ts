@@ -5,7 +5,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
 import type { Database, Json } from '$lib/database.types';
-import type { SendWindow } from '$lib/email/index.ts';
+import type { SendWindow } from '$shared/email/index.ts';
 import { MAX_ENROLMENT, REASON_TEXT, TOO_MANY_TEXT, reasonText } from '$lib/enrolment-refusals';
 
 export type EnrollmentStatus = Database['public']['Enums']['enrollment_status'];

@@ -29,17 +29,6 @@ export interface SequenceListItem {
 /** Largest page the list loads at once (the REST API caps at 1000 too). */
 export const LIST_LIMIT = 200;
 
-type ListRow = {
-  id: string;
-  title: string;
-  access: SequenceAccess;
-  owner_id: string;
-  updated_at: string;
-  owner: { display_name: string } | null;
-  job: { id: string; title: string } | null;
-  stages: { count: number }[];
-};
-
 export async function listSequences(filter: SequenceFilter, userId: string): Promise<Result<SequenceListItem[]>> {
   let q = supabase
     .from('sequences')
@@ -54,7 +43,7 @@ export async function listSequences(filter: SequenceFilter, userId: string): Pro
   if (filter.scope === 'mine') q = q.eq('owner_id', userId);
   if (filter.access !== 'all') q = q.eq('access', filter.access);
   if (filter.jobId !== 'all') q = q.eq('job_id', filter.jobId);
-  const { data, error } = await q.overrideTypes<ListRow[], { merge: false }>();
+  const { data, error } = await q;
   if (error) return fail(error, 'Could not load sequences.');
   return ok(
     data.map((r) => ({
@@ -108,30 +97,6 @@ export interface SequenceDetail {
   stages: StageRow[];
 }
 
-type DetailRow = {
-  id: string;
-  title: string;
-  access: SequenceAccess;
-  owner_id: string;
-  include_unsubscribe_link: boolean;
-  auto_archive_after_days: number | null;
-  created_at: string;
-  owner: { display_name: string } | null;
-  job: { id: string; title: string } | null;
-  stages: Array<{
-    id: string;
-    position: number;
-    type: StageType;
-    delay_days: number;
-    delay_hours: number;
-    send_window: StageRow['sendWindow'];
-    subject: string;
-    body: unknown;
-    thread_mode: StageRow['threadMode'];
-    sender_user_id: string | null;
-  }>;
-};
-
 /** One sequence with its stages, or `null` when it does not exist or the user may not see it. */
 export async function getSequence(id: string): Promise<Result<SequenceDetail | null>> {
   const { data, error } = await supabase
@@ -141,8 +106,7 @@ export async function getSequence(id: string): Promise<Result<SequenceDetail | n
     )
     .eq('id', id)
     .order('position', { referencedTable: 'sequence_stages' })
-    .maybeSingle()
-    .overrideTypes<DetailRow, { merge: false }>();
+    .maybeSingle();
   if (error) {
     // An id that is not a uuid is simply not a sequence.
     if (error.code === '22P02') return ok(null);
@@ -183,7 +147,8 @@ export async function getSequence(id: string): Promise<Result<SequenceDetail | n
       type: s.type,
       delayDays: s.delay_days,
       delayHours: s.delay_hours,
-      sendWindow: s.send_window,
+      // jsonb (generated as Json): {days, start, end} as the stage editor writes it.
+      sendWindow: s.send_window as StageRow['sendWindow'],
       subject: s.subject,
       body: s.body,
       threadMode: s.thread_mode,

@@ -182,8 +182,7 @@ export async function listJobs(): Promise<Result<JobDetail[]>> {
   const { data, error } = await supabase
     .from('jobs')
     .select('*, stages:job_stages(*), members:job_members(*)')
-    .order('title')
-    .overrideTypes<JobDetail[], { merge: false }>();
+    .order('title');
   if (error) return fail(error, 'Could not load jobs.');
   return ok(data.map((j) => ({ ...j, stages: [...j.stages].sort((a, b) => a.position - b.position) })));
 }

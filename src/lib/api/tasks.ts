@@ -23,23 +23,6 @@ export interface OpenTask {
   };
 }
 
-type Row = {
-  id: string;
-  due_at: string;
-  sequence: { id: string; title: string; job: { title: string } | null } | null;
-  stage: { type: StageType; subject: string; body: unknown } | null;
-  candidate: {
-    first_name: string;
-    last_name: string;
-    company: string | null;
-    title: string | null;
-    location: string | null;
-    linkedin_url: string | null;
-    reason_for_outreach: string | null;
-    custom_fields: Record<string, string | number | boolean | null>;
-  } | null;
-};
-
 /** The signed-in user's open LinkedIn tasks, oldest due first. */
 export async function listMyOpenTasks(userId: string): Promise<Result<OpenTask[]>> {
   const { data, error } = await supabase
@@ -50,8 +33,7 @@ export async function listMyOpenTasks(userId: string): Promise<Result<OpenTask[]
     .eq('assignee_id', userId)
     .eq('status', 'open')
     .order('due_at')
-    .limit(200)
-    .overrideTypes<Row[], { merge: false }>();
+    .limit(200);
   if (error) return fail(error, 'Could not load your tasks.');
   return ok(
     data
@@ -69,7 +51,8 @@ export async function listMyOpenTasks(userId: string): Promise<Result<OpenTask[]
           location: r.candidate!.location,
           linkedinUrl: r.candidate!.linkedin_url,
           reasonForOutreach: r.candidate!.reason_for_outreach,
-          customFields: r.candidate!.custom_fields ?? {},
+          // jsonb (generated as Json): an object of scalars, checked by private.custom_fields_valid.
+          customFields: (r.candidate!.custom_fields ?? {}) as OpenTask['candidate']['customFields'],
         },
       })),
   );

@@ -1,11 +1,11 @@
 /**
  * The token chip of the body editor: an atomic inline node `{type: 'token', attrs: {key}}` (the
- * shape src/lib/email/render.ts renders and validate.ts checks). Being an atom, the caret steps
+ * shape supabase/functions/_shared/email/render.ts renders and validate.ts checks). Being an atom, the caret steps
  * over it and Backspace removes it whole, so a token can never be half-typed. Unknown keys are
  * kept (a pasted chip) and reported by validation as an unknown token.
  */
 import { mergeAttributes, Node } from '@tiptap/core';
-import { tokenLabel } from '$lib/email/index.ts';
+import { tokenLabel } from '$shared/email/index.ts';
 
 declare module '@tiptap/core' {
   interface Commands<ReturnType> {

@@ -6,7 +6,7 @@
 // personalisations. The body is edited as text (paragraphs separated by a blank line, tokens
 // typed as {{key}}); an unchanged body is never rewritten, so its formatting survives.
 import type { DetailStage, StageEdit } from '$lib/api/enrollments';
-import type { DocNode } from '$lib/email/index.ts';
+import type { DocNode } from '$shared/email/index.ts';
 
 /** A stored body as editable text: paragraphs separated by blank lines, tokens as {{key}}. */
 export function docToText(doc: unknown): string {

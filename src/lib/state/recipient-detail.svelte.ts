@@ -3,7 +3,7 @@
 // will trigger by the sending engine's rule (send windows in the recipient's zone, else the
 // sender's, else the organisation's). Reloads when the board reloads, so it is live too.
 import { getEnrollmentDetail, type DetailStage, type EnrollmentDetail } from '$lib/api/enrollments';
-import { nextTriggerAt, resolveTimeZone } from '$lib/email/index.ts';
+import { nextTriggerAt, resolveTimeZone } from '$shared/email/index.ts';
 
 export interface NextTrigger {
   position: number;

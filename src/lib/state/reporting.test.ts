@@ -7,7 +7,7 @@ vi.mock('$lib/supabase', () => ({ supabase: {} }));
 import { docToText, textToDoc } from './edit-stages.svelte';
 import { buildReport, largestBatchGroup } from './enrollments.svelte';
 import { pointValue } from './home.svelte';
-import { nextTriggerAt } from '$lib/email/index.ts';
+import { nextTriggerAt } from '$shared/email/index.ts';
 import type { EnrollmentRow } from '$lib/api/enrollments';
 
 const row = (id: string, batchId: string | null): EnrollmentRow => ({

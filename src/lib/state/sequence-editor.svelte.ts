@@ -39,7 +39,7 @@ import {
   type Attachment,
   type DocContent,
   type StageRowData,
-} from '$lib/collab/doc';
+} from '$shared/collab/doc';
 import { SequenceProvider, type ConnectionStatus } from '$lib/collab/provider';
 import {
   previewSchedule,
@@ -48,7 +48,7 @@ import {
   type DocNode,
   type StageDraft,
   type StageIssue,
-} from '$lib/email/index.ts';
+} from '$shared/email/index.ts';
 
 export interface Peer {
   userId: string;

@@ -10,7 +10,7 @@ import {
   type RenderContext,
   type StageDraft,
   type StageIssue,
-} from '$lib/email/index.ts';
+} from '$shared/email/index.ts';
 
 /** Sample values that show where each token lands, for previews outside any candidate. */
 export const PREVIEW_CONTEXT: RenderContext = {

@@ -1,7 +1,7 @@
 // The Tasks page: the user's open LinkedIn prompts with the message personalised for each
 // candidate (the same rendering as emails), ready to copy into LinkedIn.
 import { completeTask, listMyOpenTasks, mySenderProfile, type OpenTask, type SenderProfile } from '$lib/api/tasks';
-import { renderStage, type DocNode } from '$lib/email/index.ts';
+import { renderStage, type DocNode } from '$shared/email/index.ts';
 import type { Result } from '$lib/result';
 
 export interface TaskView extends OpenTask {

@@ -3,7 +3,7 @@
 // POST {enrollment_ids: uuid[] (≤ 500)} with the user's JWT.
 //   * Which drafts, and their inputs, come from public.ai_token_targets called with the user's
 //     JWT: only drafts the caller may enrol, of an organisation that turned AI tokens on.
-//   * The provider is the reply classifier's OpenAI-compatible endpoint (src/lib/ai). Without
+//   * The provider is the reply classifier's OpenAI-compatible endpoint (_shared/ai). Without
 //     one, nothing is generated and the answer says why (no fake text).
 //   * Values are stored with the service role, because no user may write a generated value
 //     (users only approve or edit through public.review_ai_token), with the model and time.
@@ -13,7 +13,7 @@ import {
   aiProviderFromEnv,
   generateOpeningLine,
   type OpeningLineInput,
-} from '../../../src/lib/ai/opening-line.ts';
+} from '../_shared/ai/opening-line.ts';
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',

@@ -3,8 +3,8 @@
 // (public.apply_reply_classification), and email the initiator with a link to change it.
 // Runs in the background: a slow or failing classifier never delays or fails the delivery,
 // and the reply has already stopped the sequence by then.
-import { headerText } from '../../../src/lib/email/index.ts';
-import { createClassifier } from '../../../src/lib/replies/index.ts';
+import { headerText } from '../_shared/email/index.ts';
+import { createClassifier } from '../_shared/replies/index.ts';
 import { callRpc } from '../_shared/service-rpc.ts';
 import type { InboundDerived } from './inbound.ts';
 

@@ -5,7 +5,7 @@
 // (received-email.ts) merged with the webhook's metadata; tolerant on purpose, because inline
 // payloads are accepted too and senders' mail clients vary: fields may be strings, arrays, or
 // objects.
-import { detectOutOfOffice, htmlToText, resumeDate, stripReply } from '../../../src/lib/replies/index.ts';
+import { detectOutOfOffice, htmlToText, resumeDate, stripReply } from '../_shared/replies/index.ts';
 
 export interface InboundDerived {
   from_email: string | null;

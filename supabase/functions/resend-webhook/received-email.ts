@@ -2,7 +2,7 @@
 // the official SDK, `resend.emails.receiving.get`. Resend's `email.received` webhook carries
 // metadata only (id, from, to, subject, message_id — no body, no headers), so every inbound
 // reply is read this way. Locally RESEND_BASE_URL points the SDK at the mail catcher, which
-// serves the same path and shape (local/mail/received.js).
+// serves the same path and shape (packages/local-supabase/mail/received.js).
 import { Resend } from 'resend';
 
 /** Longest wait for Resend: the webhook must answer well within Resend's delivery timeout. */

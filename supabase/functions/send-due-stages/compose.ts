@@ -1,5 +1,5 @@
 // Turns one claimed stage (a row of claim_due_stages) into the Resend payload the candidate
-// receives: tokens rendered with the shared email library (src/lib/email, bundled by the
+// receives: tokens rendered with the shared email library (_shared/email, bundled by the
 // Supabase CLI through the relative import), tracked links and open pixel through signed
 // `track` URLs unless the sender turned tracking off, the unsubscribe footer and RFC 8058
 // one-click headers when the enrolment includes them, Reply-To carrying the enrolment's reply
@@ -14,7 +14,7 @@ import {
   resolveTimeZone,
   type DocNode,
   type RenderContext,
-} from '../../../src/lib/email/index.ts';
+} from '../_shared/email/index.ts';
 import { signLink } from '../_shared/signed-links.ts';
 import type { SendConfig } from './config.ts';
 

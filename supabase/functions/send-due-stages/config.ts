@@ -47,13 +47,10 @@ export interface SendConfig {
   timeBudgetMs: number;
   /** A provider request taking longer is abandoned; its outcome is then unknown. Default 20 s. */
   providerTimeoutMs: number;
-  /** Test-only fault injection, honoured only against a loopback SUPABASE_URL. */
-  fault: string | null;
 }
 
 export function loadConfig(): SendConfig {
   const supabaseUrl = required('SUPABASE_URL').replace(/\/+$/, '');
-  const local = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(supabaseUrl);
   return {
     supabaseUrl,
     serviceRoleKey: required('SUPABASE_SERVICE_ROLE_KEY'),
@@ -70,6 +67,5 @@ export function loadConfig(): SendConfig {
     leaseSeconds: int('SEND_LEASE_SECONDS', 120, 10, 3600),
     timeBudgetMs: int('SEND_TIME_BUDGET_MS', 50_000, 1000, 140_000),
     providerTimeoutMs: int('SEND_PROVIDER_TIMEOUT_MS', 20_000, 500, 60_000),
-    fault: local ? Deno.env.get('SEND_FAULT') || null : null,
   };
 }

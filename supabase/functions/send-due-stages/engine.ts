@@ -9,7 +9,7 @@
 // claims go back. A request whose outcome is unknown keeps its key, so its re-drive is harmless.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
-import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../../../src/lib/email/index.ts';
+import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../_shared/email/index.ts';
 import {
   aiKeysOf,
   composeEmail,
@@ -42,8 +42,6 @@ export interface Summary {
 }
 
 export interface DrainOptions {
-  /** Test-only: `crash_after_provider` exits the worker after the first accepted request. */
-  fault?: string | null;
   now?: () => number;
   /** Default: the isolate's shared pacer, so overlapping invocations share the rate limit. */
   pacer?: RatePacer;
@@ -82,12 +80,12 @@ class Signal {
   #waiters: (() => void)[] = [];
   wait(timeoutMs?: number): Promise<void> {
     return new Promise((resolve) => {
+      const waiters = this.#waiters;
       const timer = timeoutMs === undefined ? undefined : setTimeout(done, Math.max(1, timeoutMs));
-      const self = this;
       function done() {
         clearTimeout(timer);
-        const i = self.#waiters.indexOf(done);
-        if (i >= 0) self.#waiters.splice(i, 1);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
         resolve();
       }
       this.#waiters.push(done);
@@ -498,10 +496,6 @@ export class Drainer {
     switch (outcome.kind) {
       case 'accepted':
       case 'accepted_before': {
-        if (this.options.fault === 'crash_after_provider') {
-          console.error('send-due-stages: SEND_FAULT crash_after_provider: exiting before recording');
-          Deno.exit(1);
-        }
         const ids = outcome.kind === 'accepted' ? outcome.ids : [];
         const results = group.map((s, i) => ({
           stage_id: s.stage_id,

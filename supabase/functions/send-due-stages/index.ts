@@ -71,12 +71,10 @@ Deno.serve(async (req) => {
       return json(400, { error: 'invalid_body', message: 'The body must be a JSON object or empty.' });
     }
   }
-  // Fault injection exists for the local fault tests only: honoured only while SUPABASE_URL
-  // is a loopback address, which is never the case on hosted Supabase.
+  // Local-only (SUPABASE_URL a loopback address, never the case on hosted Supabase): tuning for
+  // one run (a short provider timeout for the timeout test, batch sizes for bench/sending.js),
+  // each bounded like its environment variable.
   const local = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(config.supabaseUrl);
-  const fault = local ? (typeof body.fault === 'string' ? body.fault : config.fault) : null;
-  // Likewise local-only: tuning for one run (a short provider timeout for the timeout test,
-  // batch sizes for bench/sending.js), each bounded like its environment variable.
   const runConfig = { ...config };
   if (local) {
     const bounded = (v: unknown, min: number, max: number) =>
@@ -89,7 +87,7 @@ Deno.serve(async (req) => {
   }
 
   try {
-    const summary = await new Drainer(db, resend, runConfig, { fault }).run();
+    const summary = await new Drainer(db, resend, runConfig).run();
     return json(200, summary);
   } catch (e) {
     console.error(`send-due-stages: ${(e as Error).stack ?? e}`);

@@ -19,9 +19,9 @@ import {
   newStageRow,
   rowsToDoc,
   toBase64,
-} from '../../../src/lib/collab/doc.ts';
-import type { StageRowData } from '../../../src/lib/collab/doc.ts';
-import type { DocNode } from '../../../src/lib/email/render.ts';
+} from '../_shared/collab/doc.ts';
+import type { StageRowData } from '../_shared/collab/doc.ts';
+import type { DocNode } from '../_shared/email/render.ts';
 import { callRpc, RpcError, serviceEnv } from '../_shared/service-rpc.ts';
 
 const CORS = {

@@ -5,7 +5,7 @@
 // makes fresh rows with unique names, so suites never see each other's data.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { mintJwt, stackEnv } from './stack-env.ts';
+import { mintJwt, stackEnv } from 'local-supabase/testing';
 import ws from 'ws';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 

@@ -6,15 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { appSecrets } from '../../../local/lib/config.js';
-import { stackEnv } from './stack-env.ts';
+import { appSecrets } from 'local-supabase';
+import { stackEnv } from 'local-supabase/testing';
 import { signLink, type LinkPayload } from '../../../supabase/functions/_shared/signed-links.ts';
 
 export const API_URL = stackEnv.api;
 export const DB_URL = stackEnv.dbUrl;
 export const MAIL_URL = process.env.MAIL_URL ?? '';
 export const WEBHOOK_URL = `${API_URL}/functions/v1/resend-webhook`;
-/** This install's secrets (local/lib/config.js appSecrets), as the stack under test uses them. */
+/** This install's secrets (local-supabase appSecrets), as the stack under test uses them. */
 const SECRETS = appSecrets();
 export const LINK_SECRET = SECRETS.LINK_SIGNING_SECRET;
 export const RESEND_WEBHOOK_SECRET = SECRETS.RESEND_WEBHOOK_SECRET;

@@ -2,10 +2,12 @@
 // bearer secret) or as an operator (service role key), read the mail catcher's messages and
 // counters, inject provider faults, and switch the real cron job off while a suite needs to
 // decide alone when the function runs.
-import { appSecrets } from '../../../local/lib/config.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { appSecrets } from 'local-supabase';
 import { db, stackEnv } from './factories.ts';
 
-/** The stack's SEND_DUE_STAGES_SECRET, generated per install (local/lib/config.js appSecrets). */
+/** The stack's SEND_DUE_STAGES_SECRET, generated per install (local-supabase appSecrets). */
 export const LOCAL_CRON_SECRET = appSecrets().SEND_DUE_STAGES_SECRET;
 
 export interface SendSummary {
@@ -96,7 +98,7 @@ export async function catcherConfig(body: Record<string, unknown>): Promise<void
 }
 
 export async function resetCatcherFaults(): Promise<void> {
-  await catcherConfig({ rateLimitPerSecond: null, failNext: null, delayMs: 0 });
+  await catcherConfig({ rateLimitPerSecond: null, failNext: null, delayMs: 0, answerDelayMs: 0 });
 }
 
 /** Pauses or re-activates the send-due-stages cron job (so a suite decides when sending runs). */
@@ -115,4 +117,26 @@ export async function waitFor<T>(check: () => Promise<T>, timeoutMs: number, wha
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Kills (SIGKILL) the Deno worker process of one edge function of the stack under test, found by
+ * its entry point and the stack's DENO_DIR (STACK_DATA_DIR/deno): a crash from outside, with no
+ * switch in the function. Returns how many processes were killed.
+ */
+export function killFunctionWorker(name: string): number {
+  const denoDir = `DENO_DIR=${path.join(process.env.STACK_DATA_DIR ?? '', 'deno')}`;
+  let killed = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmd.some((a) => a.endsWith(`/${name}/index.ts`))) continue;
+      if (!fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(denoDir)) continue;
+      process.kill(Number(pid), 'SIGKILL');
+      killed++;
+    } catch {
+      // The process ended meanwhile, or is not ours to read.
+    }
+  }
+  return killed;
 }
