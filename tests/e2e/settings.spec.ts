@@ -241,7 +241,7 @@ test('an AI opening line is written on each draft and sent only as a person appr
 
     await box.fill('Your Kafka talk at Initech stood out to our platform team.');
     await dialog.getByRole('button', { name: `Approve the opening line for Nina Kerr${tag}` }).click();
-    await expect(dialog.getByText('Approved')).toBeVisible();
+    await expect(dialog.getByText('Approved', { exact: true })).toBeVisible();
     await dialog.getByRole('button', { name: 'Start 1' }).click();
     await expect(dialog.getByRole('status')).toHaveText('Started 1 sequence.');
 
