@@ -18,7 +18,7 @@ export default ts.config(
       'supabase/functions/*',
       '!supabase/functions/_shared',
       'supabase/functions/_shared/*',
-      '!supabase/functions/_shared/{email,replies,ai}',
+      '!supabase/functions/_shared/{email,replies,ai,collab}',
       'tests/fixtures/functions/**',
       'extension/**/vendor/**',
       'extension/dist/',
@@ -46,7 +46,7 @@ export default ts.config(
       'tests/**/*.ts',
       'extension/**/*.ts',
       'extension/**/*.svelte',
-      'supabase/functions/_shared/{email,replies,ai}/**/*.ts',
+      'supabase/functions/_shared/{email,replies,ai,collab}/**/*.ts',
     ],
     languageOptions: {
       parserOptions: {

@@ -14,7 +14,7 @@ const config = {
     typescript: {
       // svelte-check and the type-aware lint rules see the shared modules the SPA imports.
       config: (tsconfig) => {
-        for (const dir of ['email', 'replies', 'ai']) {
+        for (const dir of ['email', 'replies', 'ai', 'collab']) {
           tsconfig.include.push(`../supabase/functions/_shared/${dir}/**/*.ts`);
         }
       },

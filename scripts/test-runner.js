@@ -151,6 +151,9 @@ export async function runTests(opts = {}) {
   if (want('lint')) {
     await step('lint (prettier, eslint)', async () => {
       const p = await run(bin('prettier'), ['--check', '.']);
+      // The type-aware rules read .svelte-kit/tsconfig.json (the $lib/$shared paths and the shared
+      // modules it includes), which a fresh clone does not have yet.
+      await run(bin('svelte-kit'), ['sync']);
       const e = await run(bin('eslint'), ['.']);
       return { ok: p.code === 0 && e.code === 0 };
     });

@@ -8,7 +8,12 @@
 //   500 limit     private.enroll_candidates' too_many ↔ MAX_ENROLMENT / TOO_MANY_TEXT
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nextInstantInWindow, nominalDueAt, resolveTimeZone, type SendWindow } from '../../supabase/functions/_shared/email/schedule.ts';
+import {
+  nextInstantInWindow,
+  nominalDueAt,
+  resolveTimeZone,
+  type SendWindow,
+} from '../../supabase/functions/_shared/email/schedule.ts';
 import { isNoReplyAddress } from '../../supabase/functions/_shared/email/validate.ts';
 import { MAX_ENROLMENT, TOO_MANY_TEXT } from '../../src/lib/enrolment-refusals.ts';
 import { closeDb, createMember, createOrg, db } from './helpers/factories.ts';

@@ -6,7 +6,7 @@
  * exchange).
  */
 import * as Y from 'yjs';
-import { compact } from './doc.ts';
+import { compact } from '../../../supabase/functions/_shared/collab/doc.ts';
 import type { ConnectionStatus, Storage, Transport, TransportFactory } from './provider.ts';
 
 interface Member {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { docToRows, insertStage, newStageRow, rowsToDoc, stagesMap } from './doc.ts';
+import {
+  docToRows,
+  insertStage,
+  newStageRow,
+  rowsToDoc,
+  stagesMap,
+} from '../../../supabase/functions/_shared/collab/doc.ts';
 import { MemoryHub } from './memory-hub.ts';
 import { SequenceProvider } from './provider.ts';
 

@@ -22,7 +22,12 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { fromBase64, isWellFormedUpdate, MAX_UPDATE_BYTES, toBase64 } from './doc.ts';
+import {
+  fromBase64,
+  isWellFormedUpdate,
+  MAX_UPDATE_BYTES,
+  toBase64,
+} from '../../../supabase/functions/_shared/collab/doc.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'refused';
 

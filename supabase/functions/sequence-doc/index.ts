@@ -12,14 +12,7 @@
 // append to, so calling it grants nothing. Malformed updates in the log are skipped, removed
 // and reported; everything else is sanitised by docToRows.
 import * as Y from 'yjs';
-import {
-  applyUpdatesSafely,
-  docToRows,
-  fromBase64,
-  newStageRow,
-  rowsToDoc,
-  toBase64,
-} from '../_shared/collab/doc.ts';
+import { applyUpdatesSafely, docToRows, fromBase64, newStageRow, rowsToDoc, toBase64 } from '../_shared/collab/doc.ts';
 import type { StageRowData } from '../_shared/collab/doc.ts';
 import type { DocNode } from '../_shared/email/render.ts';
 import { callRpc, RpcError, serviceEnv } from '../_shared/service-rpc.ts';
