@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { closeDb, db } from '../integration/helpers/factories.ts';
 import { invokeSender, messagesTo, waitFor } from '../integration/helpers/sending.ts';
+import { signedIn } from './helpers/reporting.ts';
 
 const EXTENSION = path.resolve(import.meta.dirname, '../../extension/dist');
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/linkedin');
@@ -130,7 +131,9 @@ test('a recruiter adds a LinkedIn profile as a candidate, reviews the stages and
   expect(message.subject).toBe('Payments at Acme, Maria?');
 });
 
-test('LinkedIn navigates to another profile without reloading: the panel follows; closing the review keeps a draft', async () => {
+test('LinkedIn navigates to another profile without reloading: the panel follows; closing the review keeps a draft', async ({
+  browser,
+}) => {
   test.setTimeout(60_000);
   const { linkedin, panel } = await open('maria-gonzalez-4b2a1', 'hm@acme.test');
   await expect(panel.getByLabel('First name')).toHaveValue('Maria');
@@ -159,6 +162,19 @@ test('LinkedIn navigates to another profile without reloading: the panel follows
     [email],
   );
   expect(rows).toEqual([{ status: 'draft', batch_id: null }]);
+
+  // …and on the candidate's profile in the app, where it can be opened and started later.
+  const { rows: found } = await db().query<{ id: string }>(`select id from public.candidates where email = $1`, [
+    email,
+  ]);
+  const app = await signedIn(browser, 'hm@acme.test');
+  try {
+    await app.goto(`/candidates/${found[0]!.id}`);
+    await expect(app.getByRole('button', { name: `Open draft ${BACKEND}` })).toBeVisible();
+    await expect(app.getByRole('button', { name: `Start draft ${BACKEND}` })).toBeVisible();
+  } finally {
+    await app.context().close();
+  }
 });
 
 test('markup in a name stays text, oversized fields are refused, and an unknown page is said to be unrecognised', async () => {
