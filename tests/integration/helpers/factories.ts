@@ -14,7 +14,12 @@ export { stackEnv, mintJwt };
 let pool: pg.Pool | null = null;
 /** A superuser pool on DB_URL, shared by the factories of one test file. */
 export function db(): pg.Pool {
-  pool ??= new pg.Pool({ connectionString: stackEnv.dbUrl, max: 4 });
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: stackEnv.dbUrl, max: 4 });
+    // An idle connection dropped by a database restart (sending-db-restart does one) is replaced
+    // by the pool on the next query; without a listener the drop would crash the test run.
+    pool.on('error', () => {});
+  }
   return pool;
 }
 export async function closeDb(): Promise<void> {

@@ -20,6 +20,8 @@ export const LINK_SECRET = SECRETS.LINK_SIGNING_SECRET;
 export const RESEND_WEBHOOK_SECRET = SECRETS.RESEND_WEBHOOK_SECRET;
 
 export const db = new pg.Pool({ connectionString: DB_URL, max: 4 });
+// Idle connections dropped by a database restart are replaced on the next query (see factories.ts).
+db.on('error', () => {});
 
 export async function q<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
   return (await db.query(sql, params)).rows as T[];
