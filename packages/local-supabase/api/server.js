@@ -67,7 +67,13 @@ export async function startApi(config, opts = {}) {
     min: API_POOL_WARM,
     idleTimeoutMillis: 60_000,
   });
-  for (const p of [adminPool, apiPool]) p.on('error', (e) => log(`pool error: ${e.message}`));
+  for (const p of [adminPool, apiPool]) {
+    // Idle connections report to the pool; a checked-out one (a LISTEN, a request's transaction)
+    // reports to its own listeners, so each gets one: a database restart then fails the queries
+    // in flight (their callers answer) instead of crashing the process with an unhandled error.
+    p.on('error', (e) => log(`pool error: ${e.message}`));
+    p.on('connect', (client) => client.on('error', (e) => log(`database connection lost: ${e.message}`)));
+  }
   /** @type {ApiContext} */
   const ctx = { config, adminPool, apiPool, jwt: createJwt(config.jwtSecret), log };
 

@@ -19,6 +19,7 @@ export function db(): pg.Pool {
     // An idle connection dropped by a database restart (sending-db-restart does one) is replaced
     // by the pool on the next query; without a listener the drop would crash the test run.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
   }
   return pool;
 }
