@@ -54,7 +54,7 @@ async function sequenceWithFiles(
     for (const [i, f] of files.entries()) {
       const { error } = await editor.client.storage
         .from('sequence-attachments')
-        .upload(list[i]!.path, new Blob([f.bytes], { type: f.type }), { contentType: f.type });
+        .upload(list[i]!.path, new Blob([new Uint8Array(f.bytes)], { type: f.type }), { contentType: f.type });
       expect(error).toBeNull();
     }
   }
