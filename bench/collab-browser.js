@@ -220,19 +220,19 @@ load:    ${os
   .join(' ')} (1/5/15 min, at the end; the machine is shared)
 setup:   production build (vite preview), local stack on loopback, Debian Chromium, two browser contexts
 
-cold open (click "Open editor" → 10 bodies editable), ms   runs (all 10)   target   first body editable
+cold open (click "Open editor" → 10 bodies editable), ms   runs (all 10)    target   first body editable
   10 stages + 5,000 stored updates (no compaction yet)     ${cold
     .map(([, x]) => x.toFixed(0))
     .join(', ')
     .padEnd(
       16,
-    )}< 300  ${Math.max(...cold.map(([, x]) => x)) < 300 ? 'ok  ' : 'over'}   ${cold.map(([x]) => x.toFixed(0)).join(', ')}
+    )} < 300  ${Math.max(...cold.map(([, x]) => x)) < 300 ? 'ok  ' : 'over'}   ${cold.map(([x]) => x.toFixed(0)).join(', ')}
   after compaction (log tail now ${String(tail).padEnd(4)} rows)              ${compacted
     .map(([, x]) => x.toFixed(0))
     .join(', ')
     .padEnd(
       16,
-    )}< 300  ${Math.max(...compacted.map(([, x]) => x)) < 300 ? 'ok  ' : 'over'}   ${compacted.map(([x]) => x.toFixed(0)).join(', ')}
+    )} < 300  ${Math.max(...compacted.map(([, x]) => x)) < 300 ? 'ok  ' : 'over'}   ${compacted.map(([x]) => x.toFixed(0)).join(', ')}
 
 propagation (keystroke in browser A → character in browser B's DOM), ${latencies.length} edits, ms
   p50 ${f(pct(latencies, 50))}   p95 ${f(pct(latencies, 95))}   p99 ${f(pct(latencies, 99))}   max ${f(Math.max(...latencies))}   target p95 < 50  ${pct(latencies, 95) < 50 ? 'ok' : 'over'}`);
