@@ -9,6 +9,9 @@
 //    characters one at a time; for each, the time from the keystroke to the character being
 //    in the other browser's DOM (both pages share the machine's clock). Target p95 < 50 ms.
 //
+// The materialiser's cron job (20261130120100_template_freshness.sql) would fold the seeded log
+// behind the bench's back; it is paused while the bench runs and switched on again at the end.
+//
 //   PUBLIC_SUPABASE_URL=$API_URL npx vite build && npx vite preview --port 5773 &
 //   APP_URL=http://127.0.0.1:5773 API_URL=… DB_URL=… node bench/collab-browser.js > bench/results/collab-browser.txt
 import os from 'node:os';
@@ -96,18 +99,21 @@ async function signIn(browser, email) {
   return page;
 }
 
+/** [first body editable, all 10 bodies editable], ms after the click on "Open editor". */
 async function openTime(page, id) {
   await page.goto(`${APP}/sequences/${id}`);
   await page.getByRole('link', { name: 'Open editor' }).waitFor();
   const t0 = await page.evaluate(() => performance.now());
   await page.getByRole('link', { name: 'Open editor' }).click();
-  // Measured inside the page: the moment the 10th body becomes editable.
+  // Measured inside the page, every frame: when the first and the 10th body become editable.
   return page.evaluate(
     (start) =>
       new Promise((resolve) => {
+        let first = null;
         const check = () => {
           const n = document.querySelectorAll('[aria-label^="Body of stage"][contenteditable="true"]').length;
-          if (n >= 10) resolve(performance.now() - start);
+          if (n >= 1 && first === null) first = performance.now() - start;
+          if (n >= 10) resolve([first, performance.now() - start]);
           else requestAnimationFrame(check);
         };
         check();
@@ -116,12 +122,18 @@ async function openTime(page, id) {
   );
 }
 
+const materialiseJob = (active) =>
+  db.query(`select cron.alter_job(jobid, active := $1) from cron.job where jobname = 'materialise-sequence-docs'`, [
+    active,
+  ]);
+
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
 });
 
 // 1. Cold open ------------------------------------------------------------------------------
+await materialiseJob(false);
 const adam = await signIn(browser, 'admin@acme.test');
 // Warm the editor chunk once on another sequence, so "cold" means "a sequence never opened".
 const warmId = await seedSequence(0);
@@ -195,6 +207,7 @@ for (let i = 0; i < EDITS; i++) {
 }
 
 await browser.close();
+await materialiseJob(true);
 await db.end();
 const f = (x) => x.toFixed(1).padStart(7);
 console.log(`date:    ${new Date().toISOString()}
@@ -207,15 +220,19 @@ load:    ${os
   .join(' ')} (1/5/15 min, at the end; the machine is shared)
 setup:   production build (vite preview), local stack on loopback, Debian Chromium, two browser contexts
 
-cold open (click "Open editor" → 10 bodies editable), ms   runs            target
+cold open (click "Open editor" → 10 bodies editable), ms   runs (all 10)    target   first body editable
   10 stages + 5,000 stored updates (no compaction yet)     ${cold
-    .map((x) => x.toFixed(0))
+    .map(([, x]) => x.toFixed(0))
     .join(', ')
-    .padEnd(16)} < 300  ${Math.max(...cold) < 300 ? 'ok' : 'over'}
+    .padEnd(
+      16,
+    )} < 300  ${Math.max(...cold.map(([, x]) => x)) < 300 ? 'ok  ' : 'over'}   ${cold.map(([x]) => x.toFixed(0)).join(', ')}
   after compaction (log tail now ${String(tail).padEnd(4)} rows)              ${compacted
-    .map((x) => x.toFixed(0))
+    .map(([, x]) => x.toFixed(0))
     .join(', ')
-    .padEnd(16)} < 300  ${Math.max(...compacted) < 300 ? 'ok' : 'over'}
+    .padEnd(
+      16,
+    )} < 300  ${Math.max(...compacted.map(([, x]) => x)) < 300 ? 'ok  ' : 'over'}   ${compacted.map(([x]) => x.toFixed(0)).join(', ')}
 
 propagation (keystroke in browser A → character in browser B's DOM), ${latencies.length} edits, ms
   p50 ${f(pct(latencies, 50))}   p95 ${f(pct(latencies, 95))}   p99 ${f(pct(latencies, 99))}   max ${f(Math.max(...latencies))}   target p95 < 50  ${pct(latencies, 95) < 50 ? 'ok' : 'over'}`);

@@ -420,6 +420,7 @@ export type Database = {
       }
       enrollment_stages: {
         Row: {
+          attachments: Json
           attempts: number
           body: Json
           candidate_id: string
@@ -452,6 +453,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          attachments?: Json
           attempts?: number
           body?: Json
           candidate_id: string
@@ -484,6 +486,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          attachments?: Json
           attempts?: number
           body?: Json
           candidate_id?: string
@@ -1883,6 +1886,14 @@ export type Database = {
       set_response_status: {
         Args: { enrollment_id: string; status: string; reason?: string }
         Returns: Database["public"]["Enums"]["response_status"]
+      }
+      stage_attachments: {
+        Args: { p_stage_ids: string[] }
+        Returns: { stage_id: string; sequence_id: string; attachments: Json }[]
+      }
+      stale_sequence_docs: {
+        Args: { p_older_than_seconds?: number; p_limit?: number }
+        Returns: string[]
       }
       start_enrollments: {
         Args: { enrollment_ids: string[] }

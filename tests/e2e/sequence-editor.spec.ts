@@ -1,8 +1,9 @@
 // SPEC S2 / DESIGN "Live collaboration" end to end: "+ New" opens the editor; two editors type in
 // the same subject and the same paragraph at once and converge, seeing each other's avatar and
-// caret; an editor who went offline merges on return; a viewer follows live but cannot type; a
-// user without access cannot open it; the stages the engine reads are materialised from the
-// document; and the email that arrives carries the edited subject and body with tokens rendered.
+// caret; an editor who went offline merges on return; a viewer follows live but cannot type, and
+// the editor sees the viewer's caret; a user without access cannot open it; the stages the engine
+// reads are materialised from the document; and the email that arrives carries the edited subject
+// and body with tokens rendered.
 import { expect, test, type Browser, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
 import { closeDb, db, uniq } from '../integration/helpers/factories.ts';
 import { invokeSender, messagesTo, waitFor } from '../integration/helpers/sending.ts';
@@ -215,6 +216,10 @@ test('a viewer follows live edits read-only; a user without access cannot open t
   await ana.keyboard.type('forged');
   await expect(body(ana)).not.toContainText('forged');
   await expect(body(adam)).not.toContainText('forged');
+  // But the editor sees where the viewer is reading: her caret, labelled with her name, in the
+  // body she clicked (announced through presence, since viewers may not broadcast).
+  await expect(adam.locator('.collaboration-carets__label', { hasText: 'Ana Costa' })).toBeVisible();
+  await expect(avatars(adam)).toContainText('Ana Costa');
 
   const lena = await signedIn(browser, 'limited@acme.test');
   await lena.goto(`/sequences/${id}/edit`);

@@ -97,7 +97,7 @@ describe('deploy:check', () => {
             { slug: 'resend-webhook', verify_jwt: true, status: 'ACTIVE' },
             { slug: 'send-due-stages', verify_jwt: false, status: 'ACTIVE' },
             { slug: 'sending-domains', verify_jwt: true, status: 'ACTIVE' },
-            { slug: 'sequence-doc', verify_jwt: true, status: 'ACTIVE' },
+            { slug: 'sequence-doc', verify_jwt: false, status: 'ACTIVE' },
             { slug: 'track', verify_jwt: false, status: 'ACTIVE' },
           ]),
         );

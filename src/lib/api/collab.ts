@@ -97,6 +97,8 @@ export type ChannelStatus = 'connecting' | 'connected' | 'disconnected' | 'refus
 export interface BroadcastChannel {
   send(event: string, payload: Record<string, unknown>): void;
   close(): void;
+  /** Re-announces our presence with these fields added (kept for rejoins). */
+  track(extra: Partial<PresenceMeta>): void;
 }
 
 /** What each participant announces with Realtime presence (viewers included). */
@@ -106,14 +108,23 @@ export interface PresenceMeta {
   color: string;
   /** The Yjs state vector at join (base64): editors answer with what it lacks. */
   sv?: string;
+  /** The tab's Yjs client id (its awareness entry). */
+  cid?: number;
+  /**
+   * Viewers only: their awareness update (base64; caret, selection, name), since they may not
+   * broadcast. Editors apply the entry of `cid` alone.
+   */
+  aw?: string;
 }
 
 export interface PresenceHandlers {
   meta: () => PresenceMeta;
   /** Everyone on the channel now (one entry per browser tab). */
   onSync: (all: PresenceMeta[]) => void;
-  /** Newcomers. */
+  /** Newcomers, and those who announced new fields (a re-track leaves and joins again). */
   onJoin: (joined: PresenceMeta[]) => void;
+  /** Those who left (or re-announced: their old entry leaves), with what stays under their key. */
+  onLeave?: (left: PresenceMeta[], remaining: PresenceMeta[]) => void;
 }
 
 /**
@@ -128,6 +139,8 @@ export function joinChannel(
 ): BroadcastChannel {
   let channel: RealtimeChannel | null = null;
   let closed = false;
+  let subscribed = false;
+  let extra: Partial<PresenceMeta> = {};
   void supabase.realtime.setAuth().then(() => {
     if (closed) return;
     channel = supabase.channel(topic, { config: { private: true, broadcast: { self: false, ack: false } } });
@@ -142,14 +155,24 @@ export function joinChannel(
       ch.on('presence', { event: 'join' }, ({ newPresences }) =>
         presence.onJoin(newPresences as unknown as PresenceMeta[]),
       );
+      ch.on('presence', { event: 'leave' }, ({ leftPresences, currentPresences }) =>
+        presence.onLeave?.(
+          leftPresences as unknown as PresenceMeta[],
+          (currentPresences ?? []) as unknown as PresenceMeta[],
+        ),
+      );
     }
     channel.subscribe((status, err) => {
       if (status === 'SUBSCRIBED') {
+        subscribed = true;
+        if (presence && channel) void channel.track({ ...presence.meta(), ...extra });
         onStatus('connected');
-        if (presence && channel) void channel.track({ ...presence.meta() });
       } else if (status === 'CHANNEL_ERROR' && /unauthori[sz]ed|permission/i.test(err?.message ?? ''))
         onStatus('refused', err?.message);
-      else if (status !== 'CLOSED' || !closed) onStatus('disconnected', err?.message);
+      else if (status !== 'CLOSED' || !closed) {
+        subscribed = false;
+        onStatus('disconnected', err?.message);
+      }
     });
   });
   return {
@@ -158,6 +181,10 @@ export function joinChannel(
       // Fire and forget: broadcast delivery is not guaranteed anyway; the state-vector exchange
       // on (re)join and the stored log are what make edits arrive.
       void channel.send({ type: 'broadcast', event, payload });
+    },
+    track(fields) {
+      extra = { ...extra, ...fields };
+      if (channel && presence && subscribed) void channel.track({ ...presence.meta(), ...extra });
     },
     close() {
       closed = true;

@@ -21,7 +21,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-function client(hub: MemoryHub, base: Uint8Array, name: string, chunkBytes?: number) {
+function client(hub: MemoryHub, base: Uint8Array, name: string, chunkBytes?: number, mergeMs?: number) {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, base);
   const t = hub.transport();
@@ -36,6 +36,7 @@ function client(hub: MemoryHub, base: Uint8Array, name: string, chunkBytes?: num
     persistMaxWaitMs: 20,
     materialiseDebounceMs: 5,
     ...(chunkBytes ? { chunkBytes } : {}),
+    ...(mergeMs ? { mergeMs } : {}),
   });
   const subject = () => stagesMap(doc).get(STAGE)?.get('subject') as Y.Text;
   return {
@@ -70,7 +71,8 @@ describe('SequenceProvider', () => {
     const stored = hub.storedDoc();
     Y.applyUpdate(stored, base);
     expect(docToRows(stored)).toEqual(docToRows(a.doc));
-    expect(hub.materialisations).toBeGreaterThan(0);
+    // The materialiser is asked after the updates are stored (debounced).
+    await until(() => hub.materialisations > 0, 'the materialiser to be asked');
     a.provider.destroy();
     b.provider.destroy();
   });
@@ -124,6 +126,28 @@ describe('SequenceProvider', () => {
     a.subject().insert(0, 'x'.repeat(25_000));
     await until(() => b.subject().length === 25_000, 'large update');
     expect(hub.sent - sentBefore).toBeGreaterThanOrEqual(3);
+    a.provider.destroy();
+    b.provider.destroy();
+  });
+
+  it('sends a lone edit at once and merges the edits that follow it within the window', async () => {
+    const hub = new MemoryHub();
+    const base = baseDoc();
+    const a = client(hub, base, 'a', undefined, 1000);
+    const b = client(hub, base, 'b');
+    await until(() => a.provider.status === 'connected' && b.provider.status === 'connected', 'connect');
+    await new Promise((r) => setTimeout(r, 50));
+    const before = hub.sent;
+    a.subject().insert(0, 'H');
+    // No window to wait for: it leaves in the same turn of the event loop.
+    await Promise.resolve();
+    expect(hub.sent).toBe(before + 1);
+    for (const ch of 'ello') a.subject().insert(a.subject().length, ch);
+    await Promise.resolve();
+    expect(hub.sent).toBe(before + 1);
+    // The four that followed within the window leave together when it ends.
+    await until(() => b.subject().toString() === 'Hello', 'the merged edits');
+    expect(hub.sent).toBe(before + 2);
     a.provider.destroy();
     b.provider.destroy();
   });

@@ -5,13 +5,19 @@
  * - Transport: broadcast on the sequence's private Realtime channel. Messages are y-protocols
  *   sync messages (step 1 = state vector on join and rejoin; step 2 = what the other side
  *   misses; update = incremental) and y-protocols awareness updates (carets, names, colours),
- *   base64 in a JSON payload. Local updates are merged over a short window before sending;
- *   payloads above the broadcast limit are split into chunks and joined on arrival.
+ *   base64 in a JSON payload. Local updates are sent at once when nothing was sent within the
+ *   merge window (a lone keystroke pays no wait), else merged until the window ends, so a client
+ *   sends at most one update message per window; payloads above the broadcast limit are split
+ *   into chunks and joined on arrival.
  * - Persistence: local updates are appended to the update log with a debounce and a maximum
  *   wait, then the materialiser is asked to fold them into the stage rows. On (re)connect, what
  *   this browser has that the database lacks (offline edits kept by y-indexeddb) is stored.
  * - Input from others is checked: messages for another sequence, malformed updates and
  *   oversized chunk sets are dropped and counted, never applied.
+ * - Viewers may not broadcast (Realtime authorises writes per extension, and their document
+ *   updates must be refused), but their carets should show: a read-only provider announces its
+ *   own awareness state through the transport's `announce` (Realtime presence, which viewers may
+ *   write), and editors apply what each presence carries for its own client only.
  *
  * The provider ignores its own updates (origin === this) and destroy() removes every listener
  * and timer. Transport and storage are injected (lib/api/collab.ts in the app, in-memory in
@@ -34,6 +40,8 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 're
 export interface Transport {
   send(event: string, payload: Record<string, unknown>): void;
   close(): void;
+  /** Publishes this client's awareness where read-only collaborators may write (presence). */
+  announce?(awareness: Uint8Array): void;
 }
 
 export interface TransportFactory {
@@ -57,7 +65,17 @@ export interface ProviderOptions {
   user: { id: string; name: string; color: string };
   /** The state vector of what the database holds, to store what only this browser has. */
   storedStateVector?: Uint8Array | null;
-  /** Merge window for outgoing updates, ms. Default 15. */
+  /**
+   * True for viewers: their awareness (caret, selection, name) goes out through
+   * `transport.announce`, throttled to `announceMs`, instead of broadcast. Default false.
+   */
+  readOnly?: boolean;
+  /** Throttle of read-only awareness announcements, ms (hosted presence quotas are low). Default 250. */
+  announceMs?: number;
+  /**
+   * Merge window for outgoing updates, ms: at most one update message per window; an update with
+   * nothing sent in the window before it leaves at once. Default 15.
+   */
   mergeMs?: number;
   /** Debounce / maximum wait before storing local updates, ms. Defaults 300 / 2000. */
   persistDebounceMs?: number;
@@ -91,6 +109,9 @@ export class SequenceProvider {
   #status: ConnectionStatus = 'connecting';
   #outgoing: Uint8Array[] = [];
   #mergeTimer: ReturnType<typeof setTimeout> | null = null;
+  #flushScheduled = false;
+  /** When the last update message left (leading edge of the merge window). */
+  #lastSentAt = -Infinity;
   #pending: Uint8Array[] = [];
   #inFlight = 0;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
@@ -155,16 +176,31 @@ export class SequenceProvider {
     // whatever the database lacks was queued at construction.
     if (origin !== undefined && origin !== null && origin === this.#opts.ignoreOrigin) return;
     this.#outgoing.push(update);
-    if (this.#mergeTimer === null) {
-      this.#mergeTimer = setTimeout(this.#flushOutgoing, this.#opts.mergeMs ?? 15);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      const window = this.#opts.mergeMs ?? 15;
+      const since = performance.now() - this.#lastSentAt;
+      // Idle before this update: send it now (in a microtask, so the edits of one synchronous
+      // burst, e.g. a paste split into transactions, still leave together).
+      if (since >= window) queueMicrotask(this.#flushOutgoing);
+      else this.#mergeTimer = setTimeout(this.#flushOutgoing, window - since);
     }
     if (this.#opts.storage) this.#queuePersist(update);
   };
 
   #flushOutgoing = (): void => {
+    this.#flushScheduled = false;
+    if (this.#mergeTimer !== null) clearTimeout(this.#mergeTimer);
     this.#mergeTimer = null;
-    if (!this.#outgoing.length) return;
+    if (!this.#outgoing.length || this.#destroyed) return;
     const merged = this.#outgoing.length === 1 ? this.#outgoing[0]! : Y.mergeUpdates(this.#outgoing);
+    if (this.#status !== 'connected') {
+      // Offline: kept (merged) and sent when the channel is back, so collaborators get offline
+      // edits without having to ask (a state vector does not show deletions).
+      this.#outgoing = [merged];
+      return;
+    }
+    this.#lastSentAt = performance.now();
     this.#outgoing = [];
     const enc = encoding.createEncoder();
     encoding.writeVarUint(enc, MSG_SYNC);
@@ -180,7 +216,12 @@ export class SequenceProvider {
     for (const c of [...added, ...updated, ...removed]) this.#awarenessDirty.add(c);
     // Carets move with every keystroke: throttle so a team typing together stays far below the
     // hosted messages-per-second quota.
-    if (this.#awarenessTimer === null) this.#awarenessTimer = setTimeout(this.#flushAwareness, 40);
+    if (this.#awarenessTimer === null) {
+      this.#awarenessTimer = setTimeout(
+        this.#flushAwareness,
+        this.#opts.readOnly ? (this.#opts.announceMs ?? 250) : 40,
+      );
+    }
   };
 
   #flushAwareness = (): void => {
@@ -192,6 +233,13 @@ export class SequenceProvider {
   };
 
   #sendAwareness(clients: number[]): void {
+    if (this.#opts.readOnly) {
+      // Only our own state, and only where viewers may write.
+      if (this.#status === 'connected' && clients.includes(this.doc.clientID)) {
+        this.#transport.announce?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+      }
+      return;
+    }
     const enc = encoding.createEncoder();
     encoding.writeVarUint(enc, MSG_AWARENESS);
     encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
@@ -238,6 +286,7 @@ export class SequenceProvider {
       // ourselves, and store whatever is still pending.
       this.#sendStep1();
       this.#sendAwareness([this.doc.clientID]);
+      this.#flushOutgoing();
       if (this.#pending.length) void this.#persist();
     }
     if (status === 'refused' && reason) this.#opts.onError?.(reason);
@@ -280,15 +329,21 @@ export class SequenceProvider {
     const kind = decoding.readVarUint(dec);
     if (kind === syncProtocol.messageYjsSyncStep1) {
       const sv = decoding.readVarUint8Array(dec);
-      const enc = encoding.createEncoder();
-      encoding.writeVarUint(enc, MSG_SYNC);
-      syncProtocol.writeSyncStep2(enc, this.doc, sv);
-      const diff = encoding.toUint8Array(enc);
+      const missing = Y.encodeStateAsUpdate(this.doc, sv);
       // Only answer when we hold something the newcomer lacks; otherwise stay quiet.
-      if (hasContent(Y.encodeStateAsUpdate(this.doc, sv))) this.#send('sync', diff);
-      // And ask for what we lack, so offline edits of the newcomer reach us too; and tell the
-      // newcomer who we are and where our caret is.
-      this.#sendStep1Once();
+      if (hasContent(missing)) {
+        const enc = encoding.createEncoder();
+        encoding.writeVarUint(enc, MSG_SYNC);
+        encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep2);
+        encoding.writeVarUint8Array(enc, missing);
+        this.#send('sync', encoding.toUint8Array(enc));
+      }
+      // Ask back only when they hold something we lack (a message of theirs we missed): asking
+      // every time would make two clients answer each other's question forever. Their offline
+      // edits come by themselves when they reconnect (#flushOutgoing).
+      if (aheadOf(sv, this.doc)) this.#sendStep1Once();
+      // Tell the newcomer who we are and where our caret is.
+      this.#sendAwarenessOnce();
       return;
     }
     if (kind === syncProtocol.messageYjsSyncStep2 || kind === syncProtocol.messageYjsUpdate) {
@@ -312,6 +367,14 @@ export class SequenceProvider {
     this.#step1Timer = setTimeout(() => {
       this.#step1Timer = null;
       this.#sendStep1();
+    }, 30);
+  }
+
+  #hereTimer: ReturnType<typeof setTimeout> | null = null;
+  #sendAwarenessOnce(): void {
+    if (this.#hereTimer !== null) return;
+    this.#hereTimer = setTimeout(() => {
+      this.#hereTimer = null;
       this.#sendAwareness([this.doc.clientID]);
     }, 30);
   }
@@ -411,6 +474,40 @@ export class SequenceProvider {
   }
 
   /**
+   * Applies the awareness a read-only collaborator announced through presence. Only the entry of
+   * the client that presence belongs to is taken, so nobody can move someone else's caret; a
+   * malformed announcement is counted and ignored.
+   */
+  applyAnnouncedAwareness(clientId: number, bytes: Uint8Array): void {
+    if (this.#destroyed || clientId === this.doc.clientID) return;
+    try {
+      const dec = decoding.createDecoder(bytes);
+      const n = decoding.readVarUint(dec);
+      for (let i = 0; i < n; i++) {
+        const id = decoding.readVarUint(dec);
+        const clock = decoding.readVarUint(dec);
+        const state = decoding.readVarString(dec);
+        if (id !== clientId) continue;
+        JSON.parse(state);
+        const enc = encoding.createEncoder();
+        encoding.writeVarUint(enc, 1);
+        encoding.writeVarUint(enc, id);
+        encoding.writeVarUint(enc, clock);
+        encoding.writeVarString(enc, state);
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(enc), this);
+      }
+    } catch {
+      this.refused++;
+    }
+  }
+
+  /** A read-only collaborator left (their presence is gone): their caret goes too. */
+  forgetAnnounced(clientId: number): void {
+    if (this.#destroyed || clientId === this.doc.clientID || !this.awareness.states.has(clientId)) return;
+    awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], this);
+  }
+
+  /**
    * A control notice for the other collaborators (not Yjs), e.g. `access-changed`: receivers
    * only re-read what the database says, so a forged one achieves nothing.
    */
@@ -442,6 +539,7 @@ export class SequenceProvider {
       this.#materialiseTimer,
       this.#awarenessTimer,
       this.#step1Timer,
+      this.#hereTimer,
     ]) {
       if (t !== null) clearTimeout(t);
     }
@@ -451,6 +549,12 @@ export class SequenceProvider {
     this.#transport.close();
     this.#listeners.clear();
   }
+}
+
+/** Whether a state vector holds something `doc` lacks (some client's clock ahead of ours). */
+function aheadOf(sv: Uint8Array, doc: Y.Doc): boolean {
+  for (const [client, clock] of Y.decodeStateVector(sv)) if (clock > Y.getState(doc.store, client)) return true;
+  return false;
 }
 
 /** An update that changes something (an empty Yjs update is 2 bytes: no structs, no deletes). */

@@ -34,6 +34,7 @@ import {
   orderBetween,
   orderedStageEntries,
   stagesMap,
+  applyUpdatesSafely,
   fromBase64,
   toBase64,
   type Attachment,
@@ -267,20 +268,39 @@ export class SequenceEditorState {
       this.#error = stored.ok ? null : stored.error;
       return;
     }
-    // What the database holds, on its own, to tell which local edits it lacks.
+    // What the database holds, on its own, to tell which local edits it lacks. All of it in one
+    // transaction: a long log tail loads several times faster than update by update (and far
+    // faster than Y.mergeUpdates, bench/README.md "Co-editing"); malformed entries are skipped.
     const server = new Y.Doc();
-    for (const u of [stored.data.snapshot, ...stored.data.updates]) if (u) Y.applyUpdate(server, u);
+    applyUpdatesSafely(
+      server,
+      [stored.data.snapshot, ...stored.data.updates].filter((u): u is Uint8Array => u !== null),
+    );
     const storedSv = Y.encodeStateVector(server);
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(server), 'database');
     server.destroy();
     if (stored.data.updates.length && this.canEdit) void collab.materialise(sequenceId);
 
     this.#content = docToRows(doc);
-    const onUpdate = () => {
-      this.#content = docToRows(doc);
+    // The stage list, validation and schedule follow the document. Edits through this editor's
+    // own controls show at once; typing and collaborators' updates are folded in once per turn
+    // of the event loop, after the keystroke or the remote character is on screen (reading all
+    // ten bodies per update would otherwise sit on the path of every character).
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    const refresh = () => {
+      if (pending !== null) clearTimeout(pending);
+      pending = null;
+      if (!this.#destroyed) this.#content = docToRows(doc);
+    };
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin === LOCAL) refresh();
+      else pending ??= setTimeout(refresh, 0);
     };
     doc.on('update', onUpdate);
-    this.#cleanup.push(() => doc.off('update', onUpdate));
+    this.#cleanup.push(() => {
+      doc.off('update', onUpdate);
+      if (pending !== null) clearTimeout(pending);
+    });
     const tick = setInterval(() => (this.#now = Date.now()), 60_000);
     this.#cleanup.push(() => clearInterval(tick));
 
@@ -300,14 +320,16 @@ export class SequenceEditorState {
       user: { id: me.userId, name: me.displayName || 'Someone', color: colorFor(me.userId) },
       storedStateVector: storedSv,
       ignoreOrigin: this.#idb,
+      // Viewers announce their caret through presence (they may not broadcast).
+      readOnly: !canEdit,
       storage: canEdit
         ? {
             append: (updates) => collab.appendUpdates(id, updates),
             materialise: () => collab.materialise(id),
           }
         : null,
-      transport: (onMessage, onStatus) =>
-        collab.joinChannel(
+      transport: (onMessage, onStatus) => {
+        const channel = collab.joinChannel(
           this.#topic,
           (event, payload) => {
             if (event === 'access-changed') void this.#onAccessChanged();
@@ -320,6 +342,7 @@ export class SequenceEditorState {
               name: me.displayName || 'Someone',
               color: colorFor(me.userId),
               sv: toBase64(Y.encodeStateVector(doc)),
+              cid: doc.clientID,
             }),
             onSync: (all) => {
               // eslint-disable-next-line svelte/prefer-svelte-reactivity -- local, not state
@@ -331,9 +354,11 @@ export class SequenceEditorState {
                 peers.push({ userId: m.userId, name: m.name, color: m.color });
               }
               this.#peers = peers;
+              for (const m of all) this.#applyAnnounced(m);
             },
             onJoin: (joined) => {
               for (const m of joined) {
+                this.#applyAnnounced(m);
                 if (m.sv && m.userId !== me.userId && canEdit) {
                   try {
                     this.provider?.answerStateVector(fromBase64(m.sv));
@@ -343,8 +368,23 @@ export class SequenceEditorState {
                 }
               }
             },
+            onLeave: (left, remaining) => {
+              for (const m of left) {
+                // A re-announcement leaves its old entry while the new one stays: only a
+                // client with no entry left is gone.
+                if (typeof m.cid === 'number' && !remaining.some((r) => r.cid === m.cid)) {
+                  this.provider?.forgetAnnounced(m.cid);
+                }
+              }
+            },
           },
-        ),
+        );
+        return {
+          send: channel.send,
+          close: channel.close,
+          announce: (awareness) => channel.track({ aw: toBase64(awareness) }),
+        };
+      },
       onError: (m) => (this.#saveError = m),
     });
     this.provider = provider;
@@ -357,6 +397,16 @@ export class SequenceEditorState {
     const unsub = provider.subscribe(sync);
     this.#cleanup.push(unsub);
     sync();
+  }
+
+  /** A viewer's caret, announced through presence, shown to everyone else. */
+  #applyAnnounced(m: collab.PresenceMeta): void {
+    if (typeof m.cid !== 'number' || typeof m.aw !== 'string') return;
+    try {
+      this.provider?.applyAnnouncedAwareness(m.cid, fromBase64(m.aw));
+    } catch {
+      // Not base64: someone's malformed presence; nothing to show.
+    }
   }
 
   /** Someone changed who may see this sequence: follow it to its new channel, or leave. */

@@ -16,6 +16,7 @@ import {
   type RenderContext,
 } from '../_shared/email/index.ts';
 import { signLink } from '../_shared/signed-links.ts';
+import type { EmailAttachment, StageAttachment } from './attachments.ts';
 import type { SendConfig } from './config.ts';
 
 /** A row of public.claim_due_stages. */
@@ -59,6 +60,8 @@ export interface ClaimedStage {
   job_title: string | null;
   /** Reviewed AI token values of the enrolment (added by the engine, not the claim). */
   ai?: Record<string, string> | null;
+  /** The stage's files (added by the engine from public.stage_attachments; none when absent). */
+  attachments?: StageAttachment[];
   org_time_zone: string;
   sequence_title: string;
   thread_subject: string | null;
@@ -78,6 +81,8 @@ export interface EmailPayload {
   text: string;
   headers: Record<string, string>;
   tags: { name: string; value: string }[];
+  /** Filled in by the engine right before the provider call (attachments.ts), never earlier. */
+  attachments?: EmailAttachment[];
 }
 
 export function renderContext(stage: ClaimedStage): RenderContext {

@@ -3,13 +3,16 @@
 // window, plan provider requests (planner.ts: up to SEND_BATCH_SIZE emails each; S4's batches
 // of 10 with an incremental delay per enrolment batch), store each request's Idempotency-Key
 // on its stages BEFORE the call (mark_stages_sending), wait for a slot of the provider's rate
-// limit (pacer.ts), send, and record the outcome. Claiming and rendering run ahead of sending,
-// and several requests are in flight at once, so the rate limit is the bottleneck rather than
+// limit (pacer.ts), send, and record the outcome. A stage with attachments leaves in a request of
+// its own (Resend's batch endpoint takes none), its files downloaded just before that call and
+// at most one such email in memory at a time (attachments.ts). Claiming and rendering run ahead
+// of sending, and several requests are in flight at once, so the rate limit is the bottleneck rather than
 // the database round trips. Rate limits are waited out while the time budget allows; unsent
 // claims go back. A request whose outcome is unknown keeps its key, so its re-drive is harmless.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
 import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../_shared/email/index.ts';
+import { AttachmentRefused, AttachmentUnavailable, loadAttachments, parseAttachments } from './attachments.ts';
 import {
   aiKeysOf,
   composeEmail,
@@ -53,6 +56,39 @@ interface Prepared {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Storage outage while loading a stage's files: try that stage again after this long. */
+const ATTACHMENT_RETRY_MS = 60_000;
+
+const hasAttachments = (s: ClaimedStage) => (s.attachments?.length ?? 0) > 0;
+
+/**
+ * A planned request as the provider can take it: stages with attachments each alone (POST
+ * /emails; the batch endpoint refuses attachments), the rest together. They leave at the same
+ * moment, so the SPEC's pacing of the enrolment batch is unchanged. A re-driven request (claimed
+ * with its key) is sent exactly as it was.
+ */
+export function splitForAttachments(group: ClaimedStage[]): ClaimedStage[][] {
+  if (group.some((s) => s.send_key !== null) || !group.some(hasAttachments)) return [group];
+  const rest = group.filter((s) => !hasAttachments(s));
+  return [...(rest.length > 0 ? [rest] : []), ...group.filter(hasAttachments).map((s) => [s])];
+}
+
+/** A one-permit lock: one email's attachments in memory at a time. */
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const prev = this.#tail;
+    let release!: () => void;
+    this.#tail = new Promise((r) => (release = r));
+    await prev;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
@@ -119,6 +155,7 @@ export class Drainer {
   #producerDone = false;
   #readySignal = new Signal();
   #spaceSignal = new Signal();
+  #attachmentLock = new Mutex();
 
   constructor(
     private db: SupabaseClient,
@@ -235,10 +272,12 @@ export class Drainer {
       const now = this.#now();
       const group = this.#planner.next(now);
       if (group) {
-        const prepared = await this.#prepare(group);
-        if (prepared) {
-          this.#ready.push(prepared);
-          this.#readySignal.notify();
+        for (const part of splitForAttachments(group)) {
+          const prepared = await this.#prepare(part);
+          if (prepared) {
+            this.#ready.push(prepared);
+            this.#readySignal.notify();
+          }
         }
         continue;
       }
@@ -265,7 +304,8 @@ export class Drainer {
         this.#ready.unshift(item);
         return;
       }
-      await this.#sendGroup(item.group, item.emails);
+      if (item.group.length === 1 && hasAttachments(item.group[0]!)) await this.#sendWithAttachments(item);
+      else await this.#sendGroup(item.group, item.emails);
     }
   }
 
@@ -282,10 +322,21 @@ export class Drainer {
     const unreviewed: string[] = [];
     const verified = await this.#verifiedDomains(rows);
     const ai = await this.#aiValues(rows);
+    const files = await this.#attachmentLists(rows);
     for (const row of rows) {
       // One stage whose data cannot be read (a time zone the runtime does not know …) fails
       // alone with its reason; it never stops the run for every other organisation's stages.
       try {
+        const listed = files.get(row.stage_id);
+        if (listed) {
+          try {
+            row.attachments = parseAttachments(row.sequence_id, listed);
+          } catch (e) {
+            if (!(e instanceof AttachmentRefused)) throw e;
+            await this.#failStage(row, e.reason);
+            continue;
+          }
+        }
         // AI-written values are sent only as a person reviewed them (S13): never unseen.
         const aiKeys = aiKeysOf(row);
         if (aiKeys.length > 0) {
@@ -374,6 +425,53 @@ export class Drainer {
     });
     for (const v of found ?? []) out.set(v.enrollment_id, { ...out.get(v.enrollment_id), [v.key]: v.value });
     return out;
+  }
+
+  /** The stored attachment lists of the claimed stages that have any, by stage id. */
+  async #attachmentLists(rows: ClaimedStage[]): Promise<Map<string, unknown>> {
+    const found = await this.#rpc<{ stage_id: string; attachments: unknown }[]>('stage_attachments', {
+      p_stage_ids: rows.map((r) => r.stage_id),
+    });
+    return new Map((found ?? []).map((f) => [f.stage_id, f.attachments]));
+  }
+
+  /**
+   * Sends a stage with files: downloads them (one such email in memory at a time), then sends as
+   * any other request. A file that is gone or too large ends the stage with its reason (the email
+   * is never sent without it); a Storage outage puts the claim back for a later attempt.
+   */
+  async #sendWithAttachments(item: Prepared): Promise<void> {
+    const stage = item.group[0]!;
+    const email = item.emails[0]!;
+    await this.#attachmentLock.run(async () => {
+      try {
+        const bodyBytes = new TextEncoder().encode(email.html + email.text).length;
+        email.attachments = await loadAttachments(this.db, stage.attachments ?? [], bodyBytes);
+      } catch (e) {
+        if (e instanceof AttachmentRefused) return this.#failStage(stage, e.reason);
+        if (e instanceof AttachmentUnavailable) {
+          console.error(`send-due-stages: stage ${stage.stage_id}: ${e.message}`);
+          return this.#release(item.group, 'attachment_unavailable', new Date(this.#now() + ATTACHMENT_RETRY_MS));
+        }
+        throw e;
+      }
+      try {
+        await this.#sendGroup(item.group, item.emails);
+      } finally {
+        delete email.attachments;
+      }
+    });
+  }
+
+  /** Ends one claimed stage (and so its enrolment) with a reason the recipient detail shows. */
+  async #failStage(stage: ClaimedStage, reason: string): Promise<void> {
+    console.error(`send-due-stages: stage ${stage.stage_id} not sent: ${reason}`);
+    const recorded = await this.#rpc<number>(
+      'record_stages_failed',
+      { stage_ids: [stage.stage_id], reason: reason.slice(0, 300) },
+      10_000,
+    );
+    this.summary.failed += recorded;
   }
 
   /** `<organisation id> <domain>` for every verified sending domain of the claimed stages' organisations. */

@@ -5,7 +5,15 @@
 // runs never interleave and an older run never overwrites a newer one). Editors call it after
 // their updates are stored and when they open the editor; any number of calls is safe.
 //
-// The caller's JWT decides whether they may see the sequence (a REST read as the user, RLS);
+// POST {source: "cron"} with the scheduler's secret (SEND_DUE_STAGES_SECRET, Vault
+// `send_due_stages_secret`) materialises every sequence whose log holds updates stored more than
+// a few seconds ago (public.stale_sequence_docs): the pg_cron job of
+// 20261130120100_template_freshness.sql sends it, so the stage rows follow the document even when
+// the editor's tab died between storing its updates and asking for the fold.
+//
+// `verify_jwt = false` (config.toml) because the cron bearer is not a JWT. A user's bearer is
+// verified by the REST read made as the user (PostgREST refuses a bad JWT with 401), and the
+// caller's JWT decides whether they may see the sequence (RLS);
 // the fold itself runs as the service role because it writes the snapshot and the stage rows
 // for every collaborator, including rows the caller could not write (the snapshot is
 // materialiser-only). The content comes only from the stored log, which only editors can
@@ -24,6 +32,28 @@ const CORS = {
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ATTEMPTS = 4;
+/** Updates older than this are the scheduled run's (the editors' own request comes ~1 s after storing). */
+const STALE_AFTER_SECONDS = 3;
+/** Sequences one scheduled run folds at most; the next run takes the rest. */
+const CRON_BATCH = 100;
+/** Wall-clock budget of one scheduled run (pg_net's timeout for the call is 30 s). */
+const CRON_BUDGET_MS = 20_000;
+
+const encoder = new TextEncoder();
+
+/** Constant-time comparison through digests, so timing reveals nothing about the secret. */
+async function sameSecret(given: string, expected: string | undefined): Promise<boolean> {
+  if (!expected || !given) return false;
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest('SHA-256', encoder.encode(given)),
+    crypto.subtle.digest('SHA-256', encoder.encode(expected)),
+  ]);
+  const x = new Uint8Array(a);
+  const y = new Uint8Array(b);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
+}
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...CORS } });
@@ -67,10 +97,46 @@ async function initialContent(sequenceId: string): Promise<{ title: string; stag
   return { title: seq?.title ?? '', stages: stages.length ? stages : [newStageRow(crypto.randomUUID())] };
 }
 
+type Outcome =
+  { status: 'ok'; version: number; folded: number; refused: number[] } | { status: 'not_found' } | { status: 'busy' };
+
 async function materialise(sequenceId: string): Promise<Response> {
+  const r = await fold(sequenceId);
+  if (r.status === 'ok') return json(200, r);
+  if (r.status === 'not_found') return json(404, { error: 'not_found', message: 'No such sequence.' });
+  return json(409, { error: 'busy', message: 'The sequence is being saved by someone else; try again.' });
+}
+
+/**
+ * The scheduled run: folds every sequence with updates older than STALE_AFTER_SECONDS, one after
+ * another, within CRON_BUDGET_MS. One sequence that fails is reported and the rest go on.
+ */
+async function materialiseStale(): Promise<Response> {
+  const deadline = Date.now() + CRON_BUDGET_MS;
+  const ids = await callRpc<string[]>('stale_sequence_docs', {
+    p_older_than_seconds: STALE_AFTER_SECONDS,
+    p_limit: CRON_BATCH,
+  });
+  let materialised = 0;
+  const failed: { sequence_id: string; error: string }[] = [];
+  for (const id of ids ?? []) {
+    if (Date.now() > deadline) break;
+    try {
+      const r = await fold(id);
+      if (r.status === 'ok') materialised++;
+      else if (r.status === 'busy') failed.push({ sequence_id: id, error: 'busy' });
+    } catch (e) {
+      console.error(`sequence-doc: scheduled materialisation of ${id} failed`, e);
+      failed.push({ sequence_id: id, error: e instanceof Error ? e.message.slice(0, 200) : String(e) });
+    }
+  }
+  return json(200, { status: 'ok', stale: (ids ?? []).length, materialised, failed });
+}
+
+async function fold(sequenceId: string): Promise<Outcome> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const loaded = await callRpc<LoadedDoc | null>('load_sequence_doc', { sequence_id: sequenceId });
-    if (!loaded) return json(404, { error: 'not_found', message: 'No such sequence.' });
+    if (!loaded) return { status: 'not_found' };
     const doc = new Y.Doc();
     if (loaded.snapshot === null) rowsToDoc(doc, await initialContent(sequenceId));
     else applyUpdatesSafely(doc, [fromBase64(loaded.snapshot)]);
@@ -92,11 +158,11 @@ async function materialise(sequenceId: string): Promise<Response> {
     });
     doc.destroy();
     if (result.status === 'ok') {
-      return json(200, { status: 'ok', version: result.version, folded: loaded.updates.length, refused });
+      return { status: 'ok', version: result.version, folded: loaded.updates.length, refused };
     }
     // Another run materialised meanwhile: start again from its snapshot.
   }
-  return json(409, { error: 'busy', message: 'The sequence is being saved by someone else; try again.' });
+  return { status: 'busy' };
 }
 
 Deno.serve(async (req) => {
@@ -106,12 +172,26 @@ Deno.serve(async (req) => {
   if (!auth.startsWith('Bearer ')) return json(401, { error: 'unauthorized', message: 'Sign in first.' });
   const length = Number(req.headers.get('Content-Length') ?? '0');
   if (length > 1024) return json(413, { error: 'too_large', message: 'The request body is too large.' });
-  let sequenceId: unknown;
+  let body: { sequence_id?: unknown; source?: unknown };
   try {
-    sequenceId = ((await req.json()) as { sequence_id?: unknown }).sequence_id;
+    body = (await req.json()) as typeof body;
+    if (typeof body !== 'object' || body === null) throw new Error('not an object');
   } catch {
     return json(400, { error: 'bad_request', message: 'The body must be JSON: {"sequence_id": "<uuid>"}.' });
   }
+  if (body.source === 'cron') {
+    // The scheduler only: its bearer is the shared secret, checked before anything runs.
+    if (!(await sameSecret(auth.slice('Bearer '.length).trim(), Deno.env.get('SEND_DUE_STAGES_SECRET')))) {
+      return json(401, { error: 'unauthorized', message: 'A valid scheduler secret is required.' });
+    }
+    try {
+      return await materialiseStale();
+    } catch (e) {
+      console.error('sequence-doc: scheduled run failed', e);
+      return json(503, { error: 'unavailable', message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  const sequenceId = body.sequence_id;
   if (typeof sequenceId !== 'string' || !UUID.test(sequenceId)) {
     return json(400, { error: 'bad_request', message: 'sequence_id must be a uuid.' });
   }
