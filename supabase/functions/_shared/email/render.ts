@@ -10,6 +10,17 @@
  * Candidate data is inserted after escaping, in one pass, so a value such as
  * `{{sender.signature}}` or `<script>` typed into a candidate field is never
  * interpreted.
+ *
+ * Not @tiptap/html (issue 13 looked at it): its generateHTML builds a
+ * ProseMirror schema from the editor's extensions and throws on any node or
+ * mark the schema lacks, where an email of untrusted JSON must keep the text
+ * of what it does not know (render.test.ts "drops unknown nodes and marks but
+ * keeps their text"); on a server it needs a DOM implementation in the edge
+ * function; it makes no plain-text part, no per-link tracking rewrite with the
+ * index the tracking records, and no "(url)" suffix for rewritten links in the
+ * text part. Its serialisation
+ * rule that matters here — marks shared by neighbours stay open, so a link over
+ * bold and plain text is one <a> — is kept in #inline below.
  */
 import { interpolateText, parseTemplate, resolveToken, type RenderContext, type TokenOptions } from './tokens.ts';
 
