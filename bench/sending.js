@@ -155,7 +155,12 @@ async function invoke() {
 function useSettings(/** @type {Record<string, number>} */ vars) {
   const file = process.env.STACK_FUNCTIONS_ENV_FILE;
   if (!file) throw new Error('STACK_FUNCTIONS_ENV_FILE must be set (the same file the stack was started with)');
-  fs.writeFileSync(file, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(''));
+  fs.writeFileSync(
+    file,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
 }
 
 log(`# bench/sending.js — ${new Date().toISOString()}`);

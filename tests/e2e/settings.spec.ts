@@ -91,6 +91,12 @@ test('an organisation admin invites a user, makes them elevated hiring manager o
 
   // The invited person follows the link Auth mailed them (caught by the mail catcher).
   const mail = await waitFor(async () => (await messagesTo(invitee))[0] ?? null, 15_000, 'the invitation email');
+  // Auth's invitation in the product's look (supabase/templates/invite.html), naming the
+  // organisation and who invited them.
+  expect(mail.subject).toBe(`Odette Admin invited you to ${org.name} on Outreach Sequences`);
+  expect(mail.html).toContain(`Join ${org.name}`);
+  expect(mail.html).toContain('Odette Admin invited you');
+  expect(mail.html).toContain('Accept the invitation');
   const link = /href="([^"]+\/auth\/v1\/verify[^"]+)"/.exec(mail.html ?? '')?.[1]?.replaceAll('&amp;', '&');
   expect(link).toBeTruthy();
   const newcomer = await (await browser.newContext()).newPage();

@@ -320,7 +320,8 @@ function fromChrono(result: chrono.ParsedResult): Found | null {
     index: result.index,
     end: result.index + result.text.length,
     weekdayOnly,
-    resolve: (received) => (weekdayOnly ? nextWeekday(received, weekday === 0 ? 7 : (weekday ?? 1)) : dated(year, month, day, received)),
+    resolve: (received) =>
+      weekdayOnly ? nextWeekday(received, weekday === 0 ? 7 : (weekday ?? 1)) : dated(year, month, day, received),
   };
 }
 
@@ -332,7 +333,14 @@ function dateOrder(locale: string | null | undefined, language: Language): DateO
 }
 
 /** The earliest date expression starting within `reach` characters of `from`. */
-function dateAt(text: string, from: number, reach: number, received: Ymd, language: Language, order: DateOrder): Found | null {
+function dateAt(
+  text: string,
+  from: number,
+  reach: number,
+  received: Ymd,
+  language: Language,
+  order: DateOrder,
+): Found | null {
   const window = text.slice(from, from + reach + 40);
   const reference = { instant: new Date(Date.UTC(received.year, received.month - 1, received.day, 12)), timezone: 0 };
   const found: Found[] = [];
