@@ -179,6 +179,42 @@ test('turning tracking off in personal settings removes the pixel and tracked li
   expect(untracked.html).toContain('href="https://jobs.example.com/r1"');
 });
 
+test('a sender writes a rich-text signature in personal settings and the next email carries it, formatted and escaped', async ({
+  browser,
+}) => {
+  const org = await createOrg({ plan: 'plus' });
+  const admin = await orgAdminWithLogin(org);
+  const seq = await createSequence(org, admin, {
+    stages: [{ subject: 'Hello {{candidate.first_name}}', body: docOf('Thanks for reading.', '{{sender.signature}}') }],
+  });
+
+  const page = await signIn(browser, admin.email);
+  await page.goto('/settings/personal');
+  const signature = page.getByRole('textbox', { name: 'Signature' });
+  await signature.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.getByRole('button', { name: 'Bold' }).click();
+  await page.keyboard.type('Odette <Admin>');
+  await page.getByRole('button', { name: 'Bold' }).click();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Talent partner');
+  await page.getByRole('button', { name: 'Save email settings' }).click();
+  await expect(page.getByText('Your email settings are saved.')).toBeVisible();
+
+  // Shown again as saved.
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Signature' }).locator('strong')).toHaveText('Odette <Admin>');
+
+  const cand = await createCandidate(org);
+  const [r] = await enroll(admin, seq.id, [cand.id], true);
+  await makeDue([r!.enrollment_id!], [0]);
+  expect((await invokeSender()).status).toBe(200);
+  const mail = await waitFor(async () => (await messagesTo(cand.email!))[0] ?? null, 15_000, 'the sent email');
+  expect(mail.html).toContain('<strong>Odette &lt;Admin&gt;</strong><br>Talent partner');
+  expect(mail.text).toContain('Odette <Admin>\nTalent partner');
+});
+
 test('an organisation admin adds a sending domain, the provider verifies it, and only then can a sender use it', async ({
   browser,
 }) => {

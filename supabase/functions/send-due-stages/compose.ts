@@ -51,6 +51,8 @@ export type ClaimedStage = Omit<
   };
   /** Reviewed AI token values of the enrolment (added by the engine, not the claim). */
   ai?: Record<string, string> | null;
+  /** The sender's rich-text signature (added by the engine: public.sender_signature_docs). */
+  signature_doc?: DocNode | null;
 };
 
 /** What resend.batch.send / resend.emails.send take for one email. */
@@ -81,6 +83,7 @@ export function renderContext(stage: ClaimedStage): RenderContext {
       name: stage.sender.name,
       title: stage.sender.title,
       signature: stage.sender.signature,
+      signatureDoc: stage.signature_doc ?? null,
       email: stage.sender.email,
     },
     job: { title: stage.job_title },

@@ -9,7 +9,7 @@
 // claims go back. A request whose outcome is unknown keeps its key, so its re-drive is harmless.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
-import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../_shared/email/index.ts';
+import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem, type DocNode } from '../_shared/email/index.ts';
 import {
   aiKeysOf,
   composeEmail,
@@ -265,6 +265,7 @@ export class Drainer {
     const unreviewed: string[] = [];
     const verified = await this.#verifiedDomains(rows);
     const ai = await this.#aiValues(rows);
+    const signatures = await this.#signatureDocs(rows);
     for (const row of rows) {
       // One stage whose data cannot be read (a time zone the runtime does not know …) fails
       // alone with its reason; it never stops the run for every other organisation's stages.
@@ -279,6 +280,7 @@ export class Drainer {
           }
           row.ai = values;
         }
+        row.signature_doc = signatures.get(row.sender.user_id) ?? null;
         // The sender address is re-checked at send time (issue 11 item 5): its domain must still
         // be a verified sending domain of the sender's own organisation. A request of unknown
         // outcome is re-sent as it was.
@@ -357,6 +359,16 @@ export class Drainer {
     });
     for (const v of found ?? []) out.set(v.enrollment_id, { ...out.get(v.enrollment_id), [v.key]: v.value });
     return out;
+  }
+
+  /** The rich-text signatures of the claimed stages' senders (members without one are absent). */
+  async #signatureDocs(rows: ClaimedStage[]): Promise<Map<string, DocNode>> {
+    const ids = [...new Set(rows.map((r) => r.sender.user_id).filter((id): id is string => !!id))];
+    if (ids.length === 0) return new Map();
+    const found = await this.#rpc<{ user_id: string; signature_doc: DocNode }[]>('sender_signature_docs', {
+      p_user_ids: ids,
+    });
+    return new Map((found ?? []).map((f) => [f.user_id, f.signature_doc]));
   }
 
   /** `<organisation id> <domain>` for every verified sending domain of the claimed stages' organisations. */
