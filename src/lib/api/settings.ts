@@ -74,12 +74,7 @@ export async function updateOrganization(id: string, patch: OrganizationPatch): 
 export type PersonalPatch = Partial<
   Pick<
     Tables['members']['Row'],
-    | 'sender_name'
-    | 'sender_email'
-    | 'sender_title'
-    | 'signature_doc'
-    | 'tracking_enabled'
-    | 'classification_preference'
+    'sender_name' | 'sender_email' | 'sender_title' | 'signature_doc' | 'tracking_enabled' | 'classification_preference'
   >
 >;
 

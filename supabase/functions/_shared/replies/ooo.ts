@@ -325,6 +325,23 @@ function fromChrono(result: chrono.ParsedResult): Found | null {
   };
 }
 
+/**
+ * A date written without a year is the coming one: this year's, or next year's
+ * when its month is already behind us ("until 5 January" written in December).
+ * A past date in the current month, or one with a past year, is not a return
+ * date (null): most likely the responder was never switched off.
+ */
+function dated(year: number | null, month: number, day: number, received: Ymd): Ymd | null {
+  if (year !== null) {
+    const date = { year, month, day };
+    return isValidYmd(date) && compareYmd(date, received) >= 0 ? date : null;
+  }
+  const thisYear = { year: received.year, month, day };
+  if (isValidYmd(thisYear) && compareYmd(thisYear, received) >= 0) return thisYear;
+  const nextYear = { year: received.year + 1, month, day };
+  return month < received.month && isValidYmd(nextYear) ? nextYear : null;
+}
+
 function dateOrder(locale: string | null | undefined, language: Language): DateOrder {
   if (locale != null && locale.trim() !== '') {
     return /^(?:en|es)[-_](?:us|ph)\b|^en$/i.test(locale.trim()) ? 'mdy' : 'dmy';
@@ -344,11 +361,7 @@ function dateAt(
   const window = text.slice(from, from + reach + 40);
   const reference = { instant: new Date(Date.UTC(received.year, received.month - 1, received.day, 12)), timezone: 0 };
   const found: Found[] = [];
-  for (const result of CHRONO[language][order].parse(window, reference, { forwardDate: true })) {
-    if (result.index > reach) continue;
-    const f = fromChrono(result);
-    if (f !== null) found.push(f);
-  }
+  // Own patterns first: on a tie (same start and end) they win, which is why they exist.
   for (const { pattern, build } of OWN_PATTERNS) {
     pattern.lastIndex = 0;
     const match = pattern.exec(window);
@@ -359,6 +372,11 @@ function dateAt(
       weekdayOnly: false,
       resolve: (r) => build(match, r),
     });
+  }
+  for (const result of CHRONO[language][order].parse(window, reference, { forwardDate: true })) {
+    if (result.index > reach) continue;
+    const f = fromChrono(result);
+    if (f !== null) found.push(f);
   }
   found.sort((a, b) => a.index - b.index || b.end - a.end);
   const first = found[0];
