@@ -7,38 +7,8 @@
 // the service role: that is the only call made with it. An address that already has a
 // confirmed account gets Auth's magic link instead (the app then offers to join).
 import { createClient } from '@supabase/supabase-js';
+import { CORS, env, json, refuse, subjectOf, UUID } from '../_shared/spa-call.ts';
 import type { Database } from '../_shared/database.types.ts';
-
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'authorization, x-client-info, apikey, content-type',
-  'Access-Control-Allow-Methods': 'POST, OPTIONS',
-};
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...CORS, 'Content-Type': 'application/json' } });
-}
-const refuse = (status: number, error: string, message: string) => json(status, { error, message });
-
-function env(name: string): string {
-  const v = Deno.env.get(name);
-  if (!v) throw new Error(`${name} must be set`);
-  return v;
-}
-
-/** The `sub` claim of a Bearer JWT (verify_jwt has checked its signature at the gateway), or null. */
-function subjectOf(authorization: string): string | null {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  const payload = token?.split('.')[1];
-  if (!payload) return null;
-  try {
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
-    return typeof claims.sub === 'string' && UUID.test(claims.sub) ? claims.sub : null;
-  } catch {
-    return null;
-  }
-}
 
 Deno.serve(async (req) => {
   if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS });
