@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { writeFunctionsEnv } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
@@ -151,18 +152,6 @@ async function invoke() {
   return res.json();
 }
 
-/** Sets the function's SEND_* settings: the stack starts a new worker with them at the next request. */
-function useSettings(/** @type {Record<string, number>} */ vars) {
-  const file = process.env.STACK_FUNCTIONS_ENV_FILE;
-  if (!file) throw new Error('STACK_FUNCTIONS_ENV_FILE must be set (the same file the stack was started with)');
-  fs.writeFileSync(
-    file,
-    Object.entries(vars)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
-}
-
 log(`# bench/sending.js — ${new Date().toISOString()}`);
 log(
   `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, node ${process.version}`,
@@ -186,7 +175,7 @@ if (PARTS.has('1')) {
   await q(`select cron.alter_job(jobid, active := false) from cron.job where jobname = 'send-due-stages'`);
   // Requests of 100 emails (Resend's batch maximum) and claims of 1,000; the SPEC's pacing of
   // enrolment batches (SEND_BATCH_DELAY_MS) and the concurrency keep their defaults.
-  useSettings({ SEND_BATCH_SIZE: 100, SEND_CLAIM_LIMIT: 1000 });
+  writeFunctionsEnv({ SEND_BATCH_SIZE: 100, SEND_CLAIM_LIMIT: 1000 });
   await invoke(); // start the worker before the clock runs (nothing of ours exists yet)
   const t0 = Date.now();
   // All due at the same instant (when they are inserted): the worst case for lateness.
@@ -274,7 +263,7 @@ if (PARTS.has('3')) {
     `update public.enrollment_stages set scheduled_at = scheduled_at + interval '100 years' where status = 'scheduled' and scheduled_at <= now() + interval '2 minutes'`,
   );
   await q(`select cron.alter_job(jobid, active := false) from cron.job where jobname = 'send-due-stages'`);
-  useSettings({ SEND_BATCH_SIZE: 100, SEND_CLAIM_LIMIT: 1000 });
+  writeFunctionsEnv({ SEND_BATCH_SIZE: 100, SEND_CLAIM_LIMIT: 1000 });
   await invoke();
   const t0 = Date.now();
   await populate(a, tagA, N, 1, `now()`);

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { appSecrets, loadConfig, PgCluster } from 'local-supabase';
+import { appSecrets, loadConfig, PgCluster, writeFunctionsEnv } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
@@ -85,14 +85,7 @@ async function catcher(/** @type {Record<string, unknown>} */ body) {
 // file STACK_FUNCTIONS_ENV_FILE; the stack starts a new worker with them): small requests so
 // that many are in flight while faults happen, and a short provider timeout for `timeout`.
 const SETTINGS = { SEND_BATCH_SIZE: 5, SEND_CLAIM_LIMIT: 100, SEND_PROVIDER_TIMEOUT_MS: 1000, SEND_CONCURRENCY: 4 };
-if (!process.env.STACK_FUNCTIONS_ENV_FILE)
-  throw new Error('STACK_FUNCTIONS_ENV_FILE must be set (the same file the stack was started with)');
-fs.writeFileSync(
-  process.env.STACK_FUNCTIONS_ENV_FILE,
-  Object.entries(SETTINGS)
-    .map(([k, v]) => `${k}=${v}\n`)
-    .join(''),
-);
+writeFunctionsEnv(SETTINGS);
 async function invoke() {
   try {
     const res = await fetch(`${API_URL}/functions/v1/send-due-stages`, {

@@ -4,7 +4,7 @@
 // decide alone when the function runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { appSecrets } from 'local-supabase';
+import { appSecrets, writeFunctionsEnv } from 'local-supabase';
 import type { Summary } from '../../../supabase/functions/send-due-stages/summary.ts';
 import { db, stackEnv } from './factories.ts';
 
@@ -43,18 +43,11 @@ export async function invokeSender(
  * deployment with those secrets would; afterwards the file is emptied again.
  */
 export async function withSenderSettings<T>(settings: Record<string, number>, work: () => Promise<T>): Promise<T> {
-  const file = process.env.STACK_FUNCTIONS_ENV_FILE;
-  if (!file) throw new Error('STACK_FUNCTIONS_ENV_FILE is not set (the test runner sets it for the test stack)');
-  fs.writeFileSync(
-    file,
-    Object.entries(settings)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
+  writeFunctionsEnv(settings);
   try {
     return await work();
   } finally {
-    fs.writeFileSync(file, '');
+    writeFunctionsEnv({});
   }
 }
 

@@ -132,6 +132,26 @@ export function projectSecrets(config, functionsDir, log = () => {}) {
 }
 
 /**
+ * Writes the stack's functions env file (STACK_FUNCTIONS_ENV_FILE) with these settings, for
+ * tests and benchmarks that run the functions under other settings: the workers are replaced
+ * at their next request. An empty object empties it.
+ * @param {Record<string, string | number>} settings
+ * @param {string | undefined} [file] default: STACK_FUNCTIONS_ENV_FILE
+ */
+export function writeFunctionsEnv(settings, file = process.env.STACK_FUNCTIONS_ENV_FILE) {
+  if (!file) throw new Error('STACK_FUNCTIONS_ENV_FILE must be set (the same file the stack was started with)');
+  for (const [k, v] of Object.entries(settings)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || /[\r\n]/.test(String(v))) throw new Error(`invalid setting ${k}`);
+  }
+  fs.writeFileSync(
+    file,
+    Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
+}
+
+/**
  * What the functions' settings files look like now (size and modification time of
  * `<functionsDir>/.env` and the stack's functions env file): a worker started under another
  * stamp is replaced before its next request, so a changed setting takes effect as a new
