@@ -12,6 +12,7 @@ export default ts.config(
       'node_modules/',
       '.local/',
       'src/lib/database.types.ts',
+      'supabase/functions/_shared/database.types.ts',
       'test-results/',
       'playwright-report/',
       // Deno code is checked by `deno lint`/`deno check`; the pure modules the SPA shares are linted here too.

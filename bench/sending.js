@@ -10,7 +10,10 @@
 //           the table, of which 1,000 are due (EXPLAIN ANALYZE, target < 5 ms), and the whole
 //           claim with 1,000 due and with nothing due.
 //
-//   API_URL=… DB_URL=… MAIL_URL=… SERVICE_ROLE_KEY=… flock /tmp/bench.lock node bench/sending.js [n=50000] [m=1000000] [--out FILE]
+//   API_URL=… DB_URL=… MAIL_URL=… SERVICE_ROLE_KEY=… STACK_FUNCTIONS_ENV_FILE=… \
+//     flock /tmp/bench.lock node bench/sending.js [n=50000] [m=1000000] [--out FILE]
+// STACK_FUNCTIONS_ENV_FILE is the stack's (start it with the same variable): the function's
+// settings (SEND_BATCH_SIZE, SEND_CLAIM_LIMIT) are written there, as a deployment sets secrets.
 // Runs against a running local stack on loopback only (it fills the database); writes
 // bench/results/sending.txt (or FILE). Data is tagged and left in place (enrolments are never deleted).
 import crypto from 'node:crypto';
@@ -19,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { writeFunctionsEnv } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
@@ -139,11 +143,11 @@ function workerCpuSeconds() {
   return total;
 }
 
-async function invoke(body) {
+async function invoke() {
   const res = await fetch(`${API_URL}/functions/v1/send-due-stages`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${SERVICE_ROLE_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
+    body: '{}',
   });
   return res.json();
 }
@@ -171,8 +175,8 @@ if (PARTS.has('1')) {
   await q(`select cron.alter_job(jobid, active := false) from cron.job where jobname = 'send-due-stages'`);
   // Requests of 100 emails (Resend's batch maximum) and claims of 1,000; the SPEC's pacing of
   // enrolment batches (SEND_BATCH_DELAY_MS) and the concurrency keep their defaults.
-  const tuning = { batchSize: 100, claimLimit: 1000 };
-  await invoke({ ...tuning }); // start the worker before the clock runs (nothing of ours exists yet)
+  writeFunctionsEnv({ SEND_BATCH_SIZE: 100, SEND_CLAIM_LIMIT: 1000 });
+  await invoke(); // start the worker before the clock runs (nothing of ours exists yet)
   const t0 = Date.now();
   // All due at the same instant (when they are inserted): the worst case for lateness.
   await populate(f, tag, N, 1, `now()`);
@@ -192,7 +196,7 @@ if (PARTS.has('1')) {
   /** @type {Record<string, number>} */
   const timings = {};
   for (;;) {
-    const results = await Promise.all([invoke(tuning), invoke(tuning)]);
+    const results = await Promise.all([invoke(), invoke()]);
     invocations += 2;
     for (const r of results) {
       renderMs += r.render_ms ?? 0;
@@ -259,8 +263,8 @@ if (PARTS.has('3')) {
     `update public.enrollment_stages set scheduled_at = scheduled_at + interval '100 years' where status = 'scheduled' and scheduled_at <= now() + interval '2 minutes'`,
   );
   await q(`select cron.alter_job(jobid, active := false) from cron.job where jobname = 'send-due-stages'`);
-  const tuning = { batchSize: 100, claimLimit: 1000 };
-  await invoke({ ...tuning });
+  writeFunctionsEnv({ SEND_BATCH_SIZE: 100, SEND_CLAIM_LIMIT: 1000 });
+  await invoke();
   const t0 = Date.now();
   await populate(a, tagA, N, 1, `now()`);
   await populate(b, tagB, 10, 1, `clock_timestamp() + interval '5 seconds'`);
@@ -276,7 +280,7 @@ if (PARTS.has('3')) {
   let requests = 0;
   let throttled = 0;
   for (;;) {
-    const results = await Promise.all([invoke(tuning), invoke(tuning)]);
+    const results = await Promise.all([invoke(), invoke()]);
     for (const r of results) {
       requests += r.requests ?? 0;
       throttled += r.throttled ?? 0;

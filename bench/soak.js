@@ -3,7 +3,7 @@
 // stage, the messages the mail catcher holds and the stage's final state.
 //
 //   SOAK_STACK_PID=<pid of `node scripts/cli.js stack`> API_URL=… DB_URL=… MAIL_URL=… SERVICE_ROLE_KEY=… \
-//     STACK_DATA_DIR=… flock /tmp/bench.lock node bench/soak.js [faults=500] [enrolments per org=700] [--out FILE]
+//     STACK_DATA_DIR=… STACK_FUNCTIONS_ENV_FILE=… (both as the stack was started with) flock /tmp/bench.lock node bench/soak.js [faults=500] [enrolments per org=700] [--out FILE]
 //
 // Faults, drawn at random until `faults` have been injected (or SOAK_MAX_SECONDS, default 600):
 //   kill      SIGKILL the send-due-stages Deno worker mid-request (only a descendant of
@@ -29,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Webhook } from 'svix';
-import { appSecrets, loadConfig, PgCluster } from 'local-supabase';
+import { appSecrets, loadConfig, PgCluster, writeFunctionsEnv } from 'local-supabase';
 
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
@@ -81,15 +81,17 @@ async function catcher(/** @type {Record<string, unknown>} */ body) {
   });
 }
 
-// Local-only tuning of send-due-stages (index.ts): small requests so that many are in flight
-// while faults happen, and a short provider timeout for the `timeout` fault.
-const TUNING = { batchSize: 5, claimLimit: 100, providerTimeoutMs: 1000, concurrency: 4 };
+// Settings of send-due-stages for the soak (its environment, through the stack's functions env
+// file STACK_FUNCTIONS_ENV_FILE; the stack starts a new worker with them): small requests so
+// that many are in flight while faults happen, and a short provider timeout for `timeout`.
+const SETTINGS = { SEND_BATCH_SIZE: 5, SEND_CLAIM_LIMIT: 100, SEND_PROVIDER_TIMEOUT_MS: 1000, SEND_CONCURRENCY: 4 };
+writeFunctionsEnv(SETTINGS);
 async function invoke() {
   try {
     const res = await fetch(`${API_URL}/functions/v1/send-due-stages`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${SERVICE_ROLE_KEY}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(TUNING),
+      body: '{}',
       signal: AbortSignal.timeout(90_000),
     });
     const body = await res.json().catch(() => ({}));

@@ -39,6 +39,9 @@ const TEST_ENV = {
   PROJECT_B_DB_PORT: port(55381),
   PROJECT_B_MAIL_PORT: port(55382),
   STACK_DATA_DIR: path.join(ROOT, '.local', 'test'),
+  // Settings tests give the functions (tests/integration/helpers/sending.ts withSenderSettings):
+  // a worker whose env file changed is replaced before its next request.
+  STACK_FUNCTIONS_ENV_FILE: path.join(ROOT, '.local', 'test', 'functions.env'),
 };
 
 /** @typedef {{ name: string, ok: boolean, passed: number, failed: number, seconds: number }} StepResult */

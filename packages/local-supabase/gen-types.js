@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `npm run gen:types`: writes src/lib/database.types.ts from the live schema, in the shape
+// `npm run gen:types`: writes the project's database types (by default src/lib/database.types.ts;
+// see OUTPUTS for more than one place) from the live schema, in the shape
 // `supabase gen types typescript` (postgres-meta's TypeScript template) produces for schema
 // `public` — Database → public → Tables {Row, Insert, Update, Relationships}, Views,
 // Functions {Args, Returns}, Enums, CompositeTypes, the Tables<>/TablesInsert<>/
 // TablesUpdate<>/Enums<>/CompositeTypes<> helpers and Constants — so the SPA's typed client
 // is the same whether the types come from here or from the CLI against hosted Supabase.
 // Everything is sorted by name, so the output depends only on the schema.
-//   --check   compare with the file instead of writing; exit 1 with a diff summary if stale.
+//   --check   compare with every file instead of writing; exit 1 with a diff summary if one is stale.
 // Reads DB_URL (default: the local stack's database from lib/config.js).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,8 +15,26 @@ import pg from 'pg';
 import { ROOT, loadConfig, urls } from './lib/config.js';
 
 const SCHEMA = 'public';
-/** Where the generated types go: STACK_TYPES_FILE, else src/lib/database.types.ts of the project. */
-export const OUTPUT = path.resolve(ROOT, process.env.STACK_TYPES_FILE || path.join('src', 'lib', 'database.types.ts'));
+/**
+ * Where the generated types go, each file the same text from one generation: STACK_TYPES_FILE
+ * (several separated by the platform's path delimiter), else the project package.json's
+ * `"local-supabase": { "typesFiles": [...] }`, else src/lib/database.types.ts. A project whose
+ * edge functions need the types too lists a file under supabase/functions/ there, because a
+ * deployed function bundles nothing from outside that folder.
+ */
+export const OUTPUTS = typesFiles().map((f) => path.resolve(ROOT, f));
+
+function typesFiles() {
+  if (process.env.STACK_TYPES_FILE) return process.env.STACK_TYPES_FILE.split(path.delimiter).filter(Boolean);
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const listed = pkg?.['local-supabase']?.typesFiles;
+    if (Array.isArray(listed) && listed.length > 0 && listed.every((f) => typeof f === 'string')) return listed;
+  } catch {
+    // no package.json: the default
+  }
+  return [path.join('src', 'lib', 'database.types.ts')];
+}
 
 /** @param {pg.Client} db */
 async function introspect(db) {
@@ -340,14 +359,14 @@ export async function generateTypes(/** @type {string} */ dbUrl) {
   }
 }
 
-/** A short human summary of how `have` differs from `want`, line by line. */
-function diffSummary(/** @type {string} */ have, /** @type {string} */ want) {
+/** A short human summary of how `have` (the file `file`) differs from `want`, line by line. */
+function diffSummary(/** @type {string} */ file, /** @type {string} */ have, /** @type {string} */ want) {
   const a = have.split('\n');
   const b = want.split('\n');
   const first = a.findIndex((line, i) => line !== b[i]);
   const at = first === -1 ? Math.min(a.length, b.length) : first;
   return [
-    `${path.relative(ROOT, OUTPUT)} is stale (${a.length} lines on disk, ${b.length} generated); first difference at line ${at + 1}:`,
+    `${path.relative(ROOT, file)} is stale (${a.length} lines on disk, ${b.length} generated); first difference at line ${at + 1}:`,
     `  on disk:   ${a[at] ?? '<end of file>'}`,
     `  generated: ${b[at] ?? '<end of file>'}`,
     'Run `npm run gen:types` and commit the result.',
@@ -358,18 +377,20 @@ async function main() {
   const check = process.argv.includes('--check');
   const dbUrl = process.env.DB_URL || urls(loadConfig()).DB_URL;
   const text = await generateTypes(dbUrl);
-  if (check) {
-    const current = fs.existsSync(OUTPUT) ? fs.readFileSync(OUTPUT, 'utf8') : '';
-    if (current !== text) {
-      process.stderr.write(diffSummary(current, text) + '\n');
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`${path.relative(ROOT, OUTPUT)} is up to date.\n`);
+  for (const file of OUTPUTS) {
+    if (check) {
+      const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      if (current !== text) {
+        process.stderr.write(diffSummary(file, current, text) + '\n');
+        process.exitCode = 1;
+      } else {
+        process.stderr.write(`${path.relative(ROOT, file)} is up to date.\n`);
+      }
+      continue;
     }
-    return;
+    fs.writeFileSync(file, text);
+    process.stderr.write(`Wrote ${path.relative(ROOT, file)}.\n`);
   }
-  fs.writeFileSync(OUTPUT, text);
-  process.stderr.write(`Wrote ${path.relative(ROOT, OUTPUT)}.\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

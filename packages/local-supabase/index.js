@@ -14,7 +14,7 @@ export {
 export { startStack } from './lib/stack.js';
 // What `deploy:check` compares a hosted project with: each function's settings from config.toml
 // and the secrets the local stack gives the functions.
-export { functionSettings, projectSecrets } from './api/functions/project.js';
+export { functionSettings, projectSecrets, writeFunctionsEnv } from './api/functions/project.js';
 export { PgCluster, ensureSystemPackages } from './lib/pg-cluster.js';
 export { startMail } from './mail/server.js';
 export { createJwt } from './api/jwt.js';

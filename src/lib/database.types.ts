@@ -835,6 +835,7 @@ export type Database = {
           sender_name: string | null
           sender_title: string | null
           signature: string | null
+          signature_doc: Json | null
           time_zone: string | null
           tracking_enabled: boolean
           updated_at: string
@@ -853,6 +854,7 @@ export type Database = {
           sender_name?: string | null
           sender_title?: string | null
           signature?: string | null
+          signature_doc?: Json | null
           time_zone?: string | null
           tracking_enabled?: boolean
           updated_at?: string
@@ -871,6 +873,7 @@ export type Database = {
           sender_name?: string | null
           sender_title?: string | null
           signature?: string | null
+          signature_doc?: Json | null
           time_zone?: string | null
           tracking_enabled?: boolean
           updated_at?: string
@@ -1811,6 +1814,10 @@ export type Database = {
           title: string | null
           updated_at: string
         }[]
+      }
+      sender_signature_docs: {
+        Args: { p_user_ids: string[] }
+        Returns: { user_id: string; signature_doc: Json }[]
       }
       sequence_board: {
         Args: { sequence_id: string; page?: number }

@@ -91,6 +91,12 @@ test('an organisation admin invites a user, makes them elevated hiring manager o
 
   // The invited person follows the link Auth mailed them (caught by the mail catcher).
   const mail = await waitFor(async () => (await messagesTo(invitee))[0] ?? null, 15_000, 'the invitation email');
+  // Auth's invitation in the product's look (supabase/templates/invite.html), naming the
+  // organisation and who invited them.
+  expect(mail.subject).toBe(`Odette Admin invited you to ${org.name} on Outreach Sequences`);
+  expect(mail.html).toContain(`Join ${org.name}`);
+  expect(mail.html).toContain('Odette Admin invited you');
+  expect(mail.html).toContain('Accept the invitation');
   const link = /href="([^"]+\/auth\/v1\/verify[^"]+)"/.exec(mail.html ?? '')?.[1]?.replaceAll('&amp;', '&');
   expect(link).toBeTruthy();
   const newcomer = await (await browser.newContext()).newPage();
@@ -171,6 +177,42 @@ test('turning tracking off in personal settings removes the pixel and tracked li
   const untracked = await sendTo();
   expect(untracked.html).not.toContain('/functions/v1/track/');
   expect(untracked.html).toContain('href="https://jobs.example.com/r1"');
+});
+
+test('a sender writes a rich-text signature in personal settings and the next email carries it, formatted and escaped', async ({
+  browser,
+}) => {
+  const org = await createOrg({ plan: 'plus' });
+  const admin = await orgAdminWithLogin(org);
+  const seq = await createSequence(org, admin, {
+    stages: [{ subject: 'Hello {{candidate.first_name}}', body: docOf('Thanks for reading.', '{{sender.signature}}') }],
+  });
+
+  const page = await signIn(browser, admin.email);
+  await page.goto('/settings/personal');
+  const signature = page.getByRole('textbox', { name: 'Signature' });
+  await signature.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.getByRole('button', { name: 'Bold' }).click();
+  await page.keyboard.type('Odette <Admin>');
+  await page.getByRole('button', { name: 'Bold' }).click();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Talent partner');
+  await page.getByRole('button', { name: 'Save email settings' }).click();
+  await expect(page.getByText('Your email settings are saved.')).toBeVisible();
+
+  // Shown again as saved.
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Signature' }).locator('strong')).toHaveText('Odette <Admin>');
+
+  const cand = await createCandidate(org);
+  const [r] = await enroll(admin, seq.id, [cand.id], true);
+  await makeDue([r!.enrollment_id!], [0]);
+  expect((await invokeSender()).status).toBe(200);
+  const mail = await waitFor(async () => (await messagesTo(cand.email!))[0] ?? null, 15_000, 'the sent email');
+  expect(mail.html).toContain('<strong>Odette &lt;Admin&gt;</strong><br>Talent partner');
+  expect(mail.text).toContain('Odette <Admin>\nTalent partner');
 });
 
 test('an organisation admin adds a sending domain, the provider verifies it, and only then can a sender use it', async ({

@@ -94,6 +94,7 @@ describe('deploy:check', () => {
         res.end(
           JSON.stringify([
             { slug: 'ai-tokens', verify_jwt: true, status: 'ACTIVE' },
+            { slug: 'invite-member', verify_jwt: true, status: 'ACTIVE' },
             { slug: 'resend-webhook', verify_jwt: true, status: 'ACTIVE' },
             { slug: 'send-due-stages', verify_jwt: false, status: 'ACTIVE' },
             { slug: 'sending-domains', verify_jwt: true, status: 'ACTIVE' },

@@ -17,10 +17,12 @@ describe('machine user agents', () => {
     ['Barracuda Sentinel (EE)', 'barracuda'],
     [
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36',
-      'headless',
+      'bot',
     ],
-    ['python-requests/2.31.0', 'http_library'],
-    ['curl/8.5.0', 'http_library'],
+    // Headless browsers, HTTP libraries and crawlers: the isbot list.
+    ['python-requests/2.31.0', 'bot'],
+    ['curl/8.5.0', 'bot'],
+    ['Go-http-client/1.1', 'bot'],
     ['Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)', 'bot'],
     ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'bot'],
     ['LinkPreview crawler', 'bot'],

@@ -24,6 +24,7 @@ import {
   messagesTo,
   resetCatcherFaults,
   setCronActive,
+  withSenderSettings,
 } from './helpers/sending.ts';
 
 beforeAll(async () => {
@@ -178,9 +179,9 @@ describe('exactly once under faults', () => {
 
   it('a provider timeout whose request was in fact accepted does not send twice', async () => {
     const { candidates, enrollmentIds } = await dueStages(2);
-    // The catcher accepts after 1.5 s; the function gives up after 300 ms.
+    // The catcher accepts after 1.5 s; the function (SEND_PROVIDER_TIMEOUT_MS) gives up after 500 ms.
     await catcherConfig({ delayMs: 1500 });
-    const r = await invokeSender({ body: { providerTimeoutMs: 300 } });
+    const r = await withSenderSettings({ SEND_PROVIDER_TIMEOUT_MS: 500 }, () => invokeSender());
     expect(r.status).toBe(200);
     const waiting = await stagesOf(enrollmentIds);
     expect(waiting.map((s) => s.deferred_reason)).toEqual(['provider_timeout', 'provider_timeout']);

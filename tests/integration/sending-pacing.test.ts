@@ -24,6 +24,7 @@ import {
   invokeSender,
   resetCatcherFaults,
   setCronActive,
+  withSenderSettings,
 } from './helpers/sending.ts';
 
 beforeAll(async () => {
@@ -149,7 +150,7 @@ describe('send-due-stages against a rate-limited provider', () => {
     const before = await catcherStats();
     const since = Date.now();
     // One email per request (POST /emails), four requests in flight at once.
-    const r = await invokeSender({ body: { batchSize: 1, concurrency: 4 } });
+    const r = await withSenderSettings({ SEND_BATCH_SIZE: 1, SEND_CONCURRENCY: 4 }, () => invokeSender());
     expect(r.status).toBe(200);
     expect(r.body.throttled).toBe(0);
     const after = await catcherStats();
@@ -185,7 +186,7 @@ describe('send-due-stages against a rate-limited provider', () => {
     for (const c of singles) expect((await enroll(sender, seq.id, [c.id], true))[0]!.ok).toBe(true);
 
     const since = Date.now();
-    const r = await invokeSender({ body: { batchSize: 100, batchDelayMs: 400 } });
+    const r = await withSenderSettings({ SEND_BATCH_SIZE: 100, SEND_BATCH_DELAY_MS: 400 }, () => invokeSender());
     expect(r.status).toBe(200);
 
     const mine = new Set([...bulk, ...singles].map((c) => c.email!.toLowerCase()));

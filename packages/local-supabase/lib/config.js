@@ -119,6 +119,9 @@ for (const key of REPLY_CLASSIFIER_KEYS) {
  * @property {string} migrationsDir  migrations applied at start (default supabase/migrations)
  * @property {string} functionsDir   edge functions served at /functions/v1 (default supabase/functions)
  * @property {string} seedFile       seed applied after migrations on a new database (default supabase/seed.sql)
+ * @property {string | null} functionsEnvFile  extra KEY=VALUE settings for every function, read over
+ *   `<functionsDir>/.env` when a worker starts; a worker whose file changed is restarted before its
+ *   next request, like `supabase functions serve --env-file` (STACK_FUNCTIONS_ENV_FILE, default none)
  * @property {string} jwtSecret
  * @property {string} anonKey
  * @property {string} serviceRoleKey
@@ -145,6 +148,7 @@ export function loadConfig(env = process.env) {
     migrationsDir: path.resolve(env.STACK_MIGRATIONS_DIR || path.join(ROOT, 'supabase', 'migrations')),
     functionsDir: path.resolve(env.STACK_FUNCTIONS_DIR || path.join(ROOT, 'supabase', 'functions')),
     seedFile: path.resolve(env.STACK_SEED_FILE || path.join(ROOT, 'supabase', 'seed.sql')),
+    functionsEnvFile: env.STACK_FUNCTIONS_ENV_FILE ? path.resolve(env.STACK_FUNCTIONS_ENV_FILE) : null,
     jwtSecret: env.JWT_SECRET || DEFAULT_JWT_SECRET,
     anonKey: env.ANON_KEY || DEFAULT_ANON_KEY,
     serviceRoleKey: env.SERVICE_ROLE_KEY || DEFAULT_SERVICE_ROLE_KEY,

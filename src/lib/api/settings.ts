@@ -74,7 +74,7 @@ export async function updateOrganization(id: string, patch: OrganizationPatch): 
 export type PersonalPatch = Partial<
   Pick<
     Tables['members']['Row'],
-    'sender_name' | 'sender_email' | 'sender_title' | 'signature' | 'tracking_enabled' | 'classification_preference'
+    'sender_name' | 'sender_email' | 'sender_title' | 'signature_doc' | 'tracking_enabled' | 'classification_preference'
   >
 >;
 
@@ -118,9 +118,10 @@ export async function listInvitations(): Promise<Result<Invitation[]>> {
 }
 
 /**
- * Invites an address: records the invitation (the database checks the level), then asks Auth
- * to mail the person a magic link (locally it lands in the mail catcher). Their account, made
- * when they follow it, joins the organisation at the invited level.
+ * Invites an address: records the invitation (the database checks the level), then has the
+ * invite-member function mail Auth's invitation, branded with the organisation and the
+ * inviter (locally it lands in the mail catcher). Their account, made by that invitation,
+ * joins the organisation at the invited level.
  */
 export async function invite(
   organizationId: string,
@@ -142,16 +143,15 @@ export async function invite(
       return { ok: false, error: `${address} already has an open invitation.`, code: error.code };
     return fail(error, 'Could not invite this person.');
   }
-  const sent = await sendMagicLink(address, redirectTo);
+  const sent = await mailInvitation(data.id, redirectTo);
   if (!sent.ok) return sent;
   return ok(data);
 }
 
-/** Mails the invitation's magic link (again). */
-export async function sendMagicLink(email: string, redirectTo: string): Promise<Result<null>> {
-  const { error } = await supabase.auth.signInWithOtp({
-    email,
-    options: { shouldCreateUser: true, emailRedirectTo: redirectTo },
+/** Mails an open invitation (invite-member function: Auth's branded invite email). */
+export async function mailInvitation(invitationId: string, redirectTo: string): Promise<Result<null>> {
+  const { error } = await supabase.functions.invoke('invite-member', {
+    body: { invitation_id: invitationId, redirect_to: redirectTo },
   });
   return error ? fail(error, 'The invitation was saved, but its email could not be sent.') : ok(null);
 }

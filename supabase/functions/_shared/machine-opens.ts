@@ -7,6 +7,14 @@
 // and change often, so they are deliberately not used. Timing is the other signal: a click
 // within MACHINE_CLICK_WINDOW_SECONDS of the send is a link scanner (the database applies it,
 // because it knows when the stage was sent).
+//
+// Two layers: the named rules below are mail-specific knowledge (image proxies, Apple Mail
+// Privacy Protection, mail security gateways) and say which kind of machine it was; every
+// other machine (crawlers, headless browsers, HTTP libraries, link unfurlers) is left to the
+// maintained `isbot` list. One of isbot's patterns is dropped: it takes any
+// `Name/1.0 (Platform)` user agent for a bot, and here a false "machine" hides a person's open,
+// so only the bare `Mozilla/5.0` (MPP's prefetch) counts as a machine among those.
+import { createIsbotFromList, list } from 'isbot';
 
 /** Clicks this soon after the send are treated as scanners. */
 export const MACHINE_CLICK_WINDOW_SECONDS = 10;
@@ -35,13 +43,11 @@ const RULES: ReadonlyArray<readonly [string, RegExp]> = [
     'other_scanner',
     /\b(?:IronPort|Cisco ?ESA|Sophos|Forcepoint|Trend ?Micro|Symantec|FireEye|Zscaler|SpamTitan|Messagelabs)\b/i,
   ],
-  ['headless', /HeadlessChrome|PhantomJS|Puppeteer|Playwright/i],
-  [
-    'http_library',
-    /^(?:curl|Wget|python-requests|python-urllib|Go-http-client|okhttp|Java|libwww-perl|axios|node-fetch|undici)\b/i,
-  ],
-  ['bot', /bot\b|bot\/|crawler|spider|preview|scanner|slurp|fetcher/i],
 ];
+
+/** isbot's pattern for a lone product token with a platform, e.g. `Mozilla/5.0 (Macintosh)`. */
+const PRODUCT_AND_PLATFORM_ONLY = String.raw`^\w+/\d\.\d\s\([\w@]+\)$`;
+const isbot = createIsbotFromList(list.filter((pattern) => pattern !== PRODUCT_AND_PLATFORM_ONLY));
 
 /** Whether a request with this User-Agent header came from a machine rather than a person. */
 export function classifyUserAgent(userAgent: string | null | undefined): MachineVerdict {
@@ -49,6 +55,7 @@ export function classifyUserAgent(userAgent: string | null | undefined): Machine
   // Every mail client and browser sends one; its absence is a script.
   if (ua === '') return { machine: true, reason: 'no_user_agent' };
   for (const [reason, pattern] of RULES) if (pattern.test(ua)) return { machine: true, reason };
+  if (isbot(ua)) return { machine: true, reason: 'bot' };
   return { machine: false, reason: null };
 }
 

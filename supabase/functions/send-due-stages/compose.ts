@@ -14,62 +14,49 @@ import {
   resolveTimeZone,
   type DocNode,
   type RenderContext,
+  type SendWindow,
 } from '../_shared/email/index.ts';
+import type { Database, Tables } from '../_shared/database.types.ts';
 import { signLink } from '../_shared/signed-links.ts';
 import type { EmailAttachment, StageAttachment } from './attachments.ts';
 import type { SendConfig } from './config.ts';
 
-/** A row of public.claim_due_stages. */
-export interface ClaimedStage {
-  stage_id: string;
-  enrollment_id: string;
-  sequence_id: string;
-  organization_id: string;
-  candidate_id: string;
-  position: number;
-  subject: string;
+type ClaimRow = Database['public']['Functions']['claim_due_stages']['Returns'][number];
+type Candidate = Tables<'candidates'>;
+type Member = Tables<'members'>;
+/** Marks columns nullable that the generated type cannot know are (outer joins, nullable stage columns). */
+type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
+
+/**
+ * A row of public.claim_due_stages, from the generated `Database` type (the copy under
+ * `_shared/` that `npm run gen:types` writes next to the SPA's). The generator types jsonb as
+ * `Json` and every column of a `returns table` function as non-null, so this narrows the jsonb
+ * columns to the objects the claim builds from `candidates` and `members` rows, and marks what
+ * the claim's outer joins may leave empty.
+ */
+export type ClaimedStage = Omit<
+  Nullable<ClaimRow, 'send_key' | 'job_title' | 'thread_subject' | 'in_reply_to' | 'references' | 'batch_id'>,
+  'body' | 'send_window' | 'candidate' | 'sender'
+> & {
   body: DocNode;
-  thread_mode: 'reply' | 'new_thread';
-  send_window: { days: number[]; start: string; end: string } | null;
-  scheduled_at: string;
-  idempotency_key: string;
-  send_key: string | null;
-  attempts: number;
-  to_email: string;
-  reply_token: string;
-  include_unsubscribe_link: boolean;
-  candidate: {
-    first_name: string | null;
-    last_name: string | null;
-    company: string | null;
-    title: string | null;
-    location: string | null;
-    reason_for_outreach: string | null;
-    custom_fields: Record<string, string | number | boolean | null> | null;
-    time_zone: string | null;
-  };
-  sender: {
-    user_id: string;
-    name: string | null;
+  send_window: SendWindow | null;
+  candidate: Pick<
+    Candidate,
+    'first_name' | 'last_name' | 'company' | 'title' | 'location' | 'reason_for_outreach' | 'time_zone'
+  > & { custom_fields: Record<string, string | number | boolean | null> | null };
+  /** name: the sender name, else the display name; email, title: sender_email, sender_title. */
+  sender: Pick<Member, 'user_id' | 'signature' | 'tracking_enabled' | 'time_zone'> & {
+    name: Member['sender_name'];
     email: string;
-    title: string | null;
-    signature: string | null;
-    tracking_enabled: boolean;
-    time_zone: string | null;
+    title: Member['sender_title'];
   };
-  job_title: string | null;
   /** Reviewed AI token values of the enrolment (added by the engine, not the claim). */
   ai?: Record<string, string> | null;
   /** The stage's files (added by the engine from public.stage_attachments; none when absent). */
   attachments?: StageAttachment[];
-  org_time_zone: string;
-  sequence_title: string;
-  thread_subject: string | null;
-  in_reply_to: string | null;
-  references: string[] | null;
-  /** The enrolment batch (one enrolment action); null for an individual enrolment. */
-  batch_id: string | null;
-}
+  /** The sender's rich-text signature (added by the engine: public.sender_signature_docs). */
+  signature_doc?: DocNode | null;
+};
 
 /** What resend.batch.send / resend.emails.send take for one email. */
 export interface EmailPayload {
@@ -101,6 +88,7 @@ export function renderContext(stage: ClaimedStage): RenderContext {
       name: stage.sender.name,
       title: stage.sender.title,
       signature: stage.sender.signature,
+      signatureDoc: stage.signature_doc ?? null,
       email: stage.sender.email,
     },
     job: { title: stage.job_title },

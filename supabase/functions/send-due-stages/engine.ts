@@ -11,7 +11,7 @@
 // claims go back. A request whose outcome is unknown keeps its key, so its re-drive is harmless.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Resend } from 'resend';
-import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem } from '../_shared/email/index.ts';
+import { isInsideSendWindow, nextInstantInWindow, sendWindowProblem, type DocNode } from '../_shared/email/index.ts';
 import { AttachmentRefused, AttachmentUnavailable, loadAttachments, parseAttachments } from './attachments.ts';
 import {
   aiKeysOf,
@@ -24,25 +24,8 @@ import {
 import type { SendConfig } from './config.ts';
 import { sharedPacer, type RatePacer } from './pacer.ts';
 import { RequestPlanner } from './planner.ts';
+import type { Summary } from './summary.ts';
 import { sendGroup, type SendOutcome } from './provider.ts';
-
-export interface Summary {
-  claimed: number;
-  sent: number;
-  failed: number;
-  rescheduled: number;
-  skipped: number;
-  rounds: number;
-  /** Stages whose request outcome is unknown, left for a re-drive with the same key. */
-  pending: number;
-  /** Milliseconds spent rendering (non-I/O work), for the benchmark's CPU-per-email figure. */
-  render_ms: number;
-  /** Provider requests made, and how many of them the provider answered with 429. */
-  requests: number;
-  throttled: number;
-  /** Where the time went, summed over concurrent lanes (ms): for bench/sending.js. */
-  timings: { claim_ms: number; mark_ms: number; provider_ms: number; record_ms: number; pacer_wait_ms: number };
-}
 
 export interface DrainOptions {
   now?: () => number;
@@ -323,6 +306,7 @@ export class Drainer {
     const verified = await this.#verifiedDomains(rows);
     const ai = await this.#aiValues(rows);
     const files = await this.#attachmentLists(rows);
+    const signatures = await this.#signatureDocs(rows);
     for (const row of rows) {
       // One stage whose data cannot be read (a time zone the runtime does not know …) fails
       // alone with its reason; it never stops the run for every other organisation's stages.
@@ -347,6 +331,7 @@ export class Drainer {
           }
           row.ai = values;
         }
+        row.signature_doc = signatures.get(row.sender.user_id) ?? null;
         // The sender address is re-checked at send time (issue 11 item 5): its domain must still
         // be a verified sending domain of the sender's own organisation. A request of unknown
         // outcome is re-sent as it was.
@@ -472,6 +457,16 @@ export class Drainer {
       10_000,
     );
     this.summary.failed += recorded;
+  }
+
+  /** The rich-text signatures of the claimed stages' senders (members without one are absent). */
+  async #signatureDocs(rows: ClaimedStage[]): Promise<Map<string, DocNode>> {
+    const ids = [...new Set(rows.map((r) => r.sender.user_id).filter((id): id is string => !!id))];
+    if (ids.length === 0) return new Map();
+    const found = await this.#rpc<{ user_id: string; signature_doc: DocNode }[]>('sender_signature_docs', {
+      p_user_ids: ids,
+    });
+    return new Map((found ?? []).map((f) => [f.user_id, f.signature_doc]));
   }
 
   /** `<organisation id> <domain>` for every verified sending domain of the claimed stages' organisations. */

@@ -1,8 +1,8 @@
 // send-due-stages (S4): called every minute by pg_cron through pg_net (migration
 // 20261126001300_send_cron.sql), and by operators or tests. It drains the backlog of due
-// stages while its time budget lasts and answers a JSON summary
-// {claimed, sent, failed, rescheduled, skipped, rounds, pending, render_ms, requests, throttled,
-// timings}.
+// stages while its time budget lasts and answers a JSON summary (summary.ts). Its
+// tuning (SEND_* in config.ts) comes from the environment only: locally the stack's functions
+// env file (STACK_FUNCTIONS_ENV_FILE) is how tests and benches change it, never the request.
 //
 // Throughput (issue 6): the provider's rate limit is the only bottleneck. Claiming and rendering
 // run ahead of sending, up to SEND_CONCURRENCY requests are in flight, and a pacer fed by
@@ -60,34 +60,11 @@ Deno.serve(async (req) => {
     ((await sameSecret(bearer, config.cronSecret)) || (await sameSecret(bearer, config.serviceRoleKey)));
   if (!allowed) return json(401, { error: 'unauthorized', message: 'A valid bearer secret is required.' });
 
-  let body: Record<string, unknown> = {};
-  const text = await req.text();
-  if (text.trim() !== '') {
-    try {
-      const parsed = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed;
-    } catch {
-      return json(400, { error: 'invalid_body', message: 'The body must be a JSON object or empty.' });
-    }
-  }
-  // Local-only (SUPABASE_URL a loopback address, never the case on hosted Supabase): tuning for
-  // one run (a short provider timeout for the timeout test, batch sizes for bench/sending.js),
-  // each bounded like its environment variable.
-  const local = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(config.supabaseUrl);
-  const runConfig = { ...config };
-  if (local) {
-    const bounded = (v: unknown, min: number, max: number) =>
-      Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? (v as number) : null;
-    runConfig.providerTimeoutMs = bounded(body.providerTimeoutMs, 100, 60_000) ?? config.providerTimeoutMs;
-    runConfig.batchSize = bounded(body.batchSize, 1, 100) ?? config.batchSize;
-    runConfig.batchDelayMs = bounded(body.batchDelayMs, 0, 10_000) ?? config.batchDelayMs;
-    runConfig.claimLimit = bounded(body.claimLimit, 1, 5000) ?? config.claimLimit;
-    runConfig.concurrency = bounded(body.concurrency, 1, 16) ?? config.concurrency;
-  }
-
+  // The body is ignored (pg_cron posts `{}`): every setting comes from the environment
+  // (config.ts), so the deployed function has no per-call switches.
+  await req.body?.cancel();
   try {
-    const summary = await new Drainer(db, resend, runConfig).run();
+    const summary = await new Drainer(db, resend, config).run();
     return json(200, summary);
   } catch (e) {
     console.error(`send-due-stages: ${(e as Error).stack ?? e}`);

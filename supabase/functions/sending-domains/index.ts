@@ -5,39 +5,10 @@
 // The verification state is then written with the service role, because no user may write it:
 // only the provider decides whether a domain is verified.
 import { createClient } from '@supabase/supabase-js';
+import { CORS, env, json, refuse, subjectOf, UUID } from '../_shared/spa-call.ts';
 import { Resend } from 'resend';
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'authorization, x-client-info, apikey, content-type',
-  'Access-Control-Allow-Methods': 'POST, OPTIONS',
-};
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUSES = new Set(['not_started', 'pending', 'verified', 'failed', 'temporary_failure']);
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...CORS, 'Content-Type': 'application/json' } });
-}
-const refuse = (status: number, error: string, message: string) => json(status, { error, message });
-
-/** The `sub` claim of a Bearer JWT, or null. */
-function subjectOf(authorization: string): string | null {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  const payload = token?.split('.')[1];
-  if (!payload) return null;
-  try {
-    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
-    return typeof json.sub === 'string' && UUID.test(json.sub) ? json.sub : null;
-  } catch {
-    return null;
-  }
-}
-
-function env(name: string): string {
-  const v = Deno.env.get(name);
-  if (!v) throw new Error(`${name} must be set`);
-  return v;
-}
 
 Deno.serve(async (req) => {
   if (req.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS });

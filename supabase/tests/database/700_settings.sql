@@ -66,10 +66,10 @@ insert into tests.cases (who, what, stmt, target, expected) values
   ('admin', 'sets a sender''s daily cap', 'update members set daily_send_cap = 50 where user_id = %1$L', 'owner', true),
   ('orgadmin', 'sets a sender''s daily cap', 'update members set daily_send_cap = 50 where user_id = %1$L', 'owner', true),
   -- Personal settings: the member themselves only.
-  ('owner', 'changes their own signature and title', 'update members set signature = ''Best'', sender_title = ''Lead'' where user_id = %1$L', 'owner', true),
+  ('owner', 'changes their own signature and title', 'update members set signature_doc = ''{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Best"}]}]}'', sender_title = ''Lead'' where user_id = %1$L', 'owner', true),
   ('owner', 'turns their tracking off', 'update members set tracking_enabled = false where user_id = %1$L', 'owner', true),
   ('limited', 'sets their automatic reply status off', 'update members set classification_preference = ''off'' where user_id = %1$L', 'limited', true),
-  ('orgadmin', 'changes someone else''s signature', 'update members set signature = ''x'' where user_id = %1$L', 'owner', false),
+  ('orgadmin', 'changes someone else''s signature', 'update members set signature_doc = ''{"type":"doc","content":[]}'' where user_id = %1$L', 'owner', false),
   ('admin', 'turns someone else''s tracking off', 'update members set tracking_enabled = false where user_id = %1$L', 'owner', false),
   -- Sender addresses only on a verified domain of the sender's own organisation (issue 11 item 5).
   ('owner', 'uses a verified domain of their organisation', 'update members set sender_email = ''owner@verified-a.test'' where user_id = %1$L', 'owner', true),

@@ -4,29 +4,27 @@
 // decide alone when the function runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { appSecrets } from 'local-supabase';
+import { appSecrets, writeFunctionsEnv } from 'local-supabase';
+import type { Summary } from '../../../supabase/functions/send-due-stages/summary.ts';
 import { db, stackEnv } from './factories.ts';
 
 /** The stack's SEND_DUE_STAGES_SECRET, generated per install (local-supabase appSecrets). */
 export const LOCAL_CRON_SECRET = appSecrets().SEND_DUE_STAGES_SECRET;
 
-export interface SendSummary {
-  claimed: number;
-  sent: number;
-  failed: number;
-  rescheduled: number;
-  skipped: number;
-  rounds: number;
-  pending: number;
-}
+/** What send-due-stages answers: the function's own type (no Deno APIs in that file). */
+export type SendSummary = Summary;
 
+/**
+ * Invokes send-due-stages as the cron job does (an empty JSON body; the function reads all its
+ * settings from the environment).
+ */
 export async function invokeSender(
-  opts: { bearer?: string; body?: unknown } = {},
+  opts: { bearer?: string } = {},
 ): Promise<{ status: number; body: SendSummary & Record<string, unknown> }> {
   const res = await fetch(`${stackEnv.api}/functions/v1/send-due-stages`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${opts.bearer ?? stackEnv.serviceRoleKey}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(opts.body ?? {}),
+    body: '{}',
   });
   const text = await res.text();
   let body: any = null;
@@ -36,6 +34,21 @@ export async function invokeSender(
     body = { raw: text };
   }
   return { status: res.status, body };
+}
+
+/**
+ * Runs `work` with send-due-stages started under these settings (SEND_BATCH_SIZE …): they go
+ * into the test stack's functions env file (STACK_FUNCTIONS_ENV_FILE, as
+ * `supabase functions serve --env-file`), so the next request runs a new worker with them, as a
+ * deployment with those secrets would; afterwards the file is emptied again.
+ */
+export async function withSenderSettings<T>(settings: Record<string, number>, work: () => Promise<T>): Promise<T> {
+  writeFunctionsEnv(settings);
+  try {
+    return await work();
+  } finally {
+    writeFunctionsEnv({});
+  }
 }
 
 export interface CaughtMessage {

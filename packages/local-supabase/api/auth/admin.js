@@ -14,7 +14,7 @@ import {
   confirmEmail,
 } from './users.js';
 import { requireClaims } from './sessions.js';
-import { issueOtp, actionLink } from './otp.js';
+import { issueOtp, actionLink, sendAuthMail } from './otp.js';
 import { resolveRedirect } from './redirect.js';
 
 /** @typedef {import('./user-routes.js').Env} Env */
@@ -241,4 +241,48 @@ export async function generateLink(env, req, res, query) {
     };
   });
   send(req, res, 200, out);
+}
+
+/**
+ * POST /invite (`supabase.auth.admin.inviteUserByEmail`): creates the user (unconfirmed,
+ * `invited_at` set, `data` as user metadata) and mails the `invite` email, from the project's
+ * `[auth.email.template.invite]` template when config.toml has one (otp.js). An address whose
+ * user is already confirmed is refused with 422 `email_exists`, as GoTrue does; an invited user
+ * who has not accepted yet is mailed again.
+ * @param {Env} env @param {Req} req @param {Res} res @param {URLSearchParams} query
+ */
+export async function invite(env, req, res, query) {
+  await requireAdmin(env, req);
+  const body = await v.readJson(req);
+  const email = v.email(body.email);
+  const userMeta = v.metadata(body.data, 'data');
+  const redirectTo = resolveRedirect(env.redirects, query.get('redirect_to') ?? body.redirect_to);
+  const out = await authTx(env.ctx.adminPool, async (c) => {
+    let user = await findUserByEmail(c, email);
+    if (user && user.email_confirmed_at)
+      throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
+    if (!user) {
+      user = await createUser(c, { email, userMeta, confirmed: false, invited: true, duplicateCode: 'email_exists' });
+    } else if (userMeta) {
+      await c.query('update auth.users set raw_user_meta_data = $2, invited_at = now() where id = $1', [
+        user.id,
+        mergeMeta(user.raw_user_meta_data, userMeta),
+      ]);
+    }
+    const { otp, hash } = await issueOtp(c, user, 'confirmation');
+    const fresh = /** @type {Record<string, any>} */ (await findUserById(c, user.id));
+    return {
+      user: await userJson(c, fresh),
+      mail: {
+        to: email,
+        type: 'invite',
+        otp,
+        link: actionLink(env.apiUrl, hash, 'invite', redirectTo),
+        data: fresh.raw_user_meta_data ?? {},
+        redirectTo,
+      },
+    };
+  });
+  await sendAuthMail(env.ctx, out.mail);
+  send(req, res, 200, out.user);
 }

@@ -60,6 +60,7 @@ export async function create(ctx) {
       (req, res, _q, m) => admin.deleteUserAdmin(env, req, res, decodeURIComponent(m[1] ?? '')),
     ],
     ['POST', /^\/admin\/generate_link$/, (req, res, q) => admin.generateLink(env, req, res, q)],
+    ['POST', /^\/invite$/, (req, res, q) => admin.invite(env, req, res, q)],
   ];
 
   function settings() {

@@ -4,6 +4,9 @@
 // so a database leak does not reveal usable codes. Mail goes to the local Resend-compatible
 // mail catcher, the way the project sends all mail.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectTomlTable } from '../../lib/project-toml.js';
 import { forbidden, validation } from './errors.js';
 import { confirmEmail } from './users.js';
 
@@ -104,16 +107,81 @@ const SUBJECTS = /** @type {Record<string, string>} */ ({
 });
 
 /**
- * Sends the email through the mail catcher's Resend-compatible API. A mail catcher that is
- * not running is logged, not fatal: the token stays valid and admin/generate_link still works.
+ * The project's template for an email type, as hosted Auth takes it from
+ * `[auth.email.template.<type>]` in supabase/config.toml: `subject`, and `content_path` (an
+ * HTML file, relative to the project folder as the Supabase CLI reads it). Null when absent.
+ * @param {import('../../lib/config.js').StackConfig} config @param {string} type
+ * @returns {{ subject: string | null, html: string | null } | null}
+ */
+export function projectTemplate(config, type) {
+  const supabaseDir = path.dirname(config.migrationsDir);
+  const t = projectTomlTable(supabaseDir, `auth.email.template.${type}`);
+  if (typeof t.subject !== 'string' && typeof t.content_path !== 'string') return null;
+  let html = null;
+  if (typeof t.content_path === 'string') {
+    const file = path.resolve(path.dirname(supabaseDir), t.content_path);
+    html = fs.readFileSync(file, 'utf8');
+  }
+  return { subject: typeof t.subject === 'string' ? t.subject : null, html };
+}
+
+/**
+ * Fills a GoTrue email template: `{{ .ConfirmationURL }}`, `{{ .Token }}`, `{{ .TokenHash }}`,
+ * `{{ .SiteURL }}`, `{{ .RedirectTo }}`, `{{ .Email }}`, `{{ .Data.<key> }}` (the user's
+ * metadata), and `{{ if <value> }}…{{ else }}…{{ end }}` (not nested). Values are HTML-escaped
+ * when `html` is set, as Go's html/template does. Anything else in `{{ }}` is an error, so a
+ * template that would fail on hosted Auth fails here too.
+ * @param {string} template @param {Record<string, unknown>} vars @param {boolean} html
+ */
+export function fillTemplate(template, vars, html) {
+  const value = (/** @type {string} */ expr) => {
+    const m = /^\.([A-Za-z]+)(?:\.([A-Za-z0-9_]+))?$/.exec(expr.trim());
+    if (!m) throw new Error(`email template: unsupported expression {{ ${expr.trim()} }}`);
+    const top = vars[/** @type {string} */ (m[1])];
+    if (top === undefined) throw new Error(`email template: unknown field .${m[1]}`);
+    const v = m[2] === undefined ? top : top && typeof top === 'object' ? /** @type {any} */ (top)[m[2]] : undefined;
+    return v === undefined || v === null ? '' : String(v);
+  };
+  const withIfs = template.replace(
+    /\{\{-?\s*if\s+([^}]+?)\s*-?\}\}([\s\S]*?)(?:\{\{-?\s*else\s*-?\}\}([\s\S]*?))?\{\{-?\s*end\s*-?\}\}/g,
+    (_all, cond, yes, no) => (value(cond) !== '' ? yes : (no ?? '')),
+  );
+  return withIfs.replace(/\{\{-?\s*([^}]+?)\s*-?\}\}/g, (_all, expr) => {
+    const v = value(expr);
+    return html ? escapeHtml(v) : v;
+  });
+}
+
+/**
+ * Sends the email through the mail catcher's Resend-compatible API, from the project's
+ * template for its type when config.toml names one (projectTemplate), else Auth's default
+ * text. A mail catcher that is not running is logged, not fatal: the token stays valid and
+ * admin/generate_link still works.
  * @param {import('../server.js').ApiContext} ctx
- * @param {{ to: string, type: string, otp: string, link: string }} m
+ * @param {{ to: string, type: string, otp: string, link: string, data?: Record<string, unknown>, redirectTo?: string, hash?: string }} m
  */
 export async function sendAuthMail(ctx, m) {
   const mailUrl = `http://${ctx.config.host}:${ctx.config.mailPort}`;
-  const subject = SUBJECTS[m.type] ?? 'Your login code';
-  const html = `<h2>${subject}</h2><p>Follow this link:</p><p><a href="${escapeHtml(m.link)}">${escapeHtml(m.link)}</a></p><p>Alternatively, enter the code: ${m.otp}</p>`;
-  const text = `${subject}\n\nFollow this link: ${m.link}\n\nAlternatively, enter the code: ${m.otp}\n`;
+  let subject = SUBJECTS[m.type] ?? 'Your login code';
+  let html = `<h2>${subject}</h2><p>Follow this link:</p><p><a href="${escapeHtml(m.link)}">${escapeHtml(m.link)}</a></p><p>Alternatively, enter the code: ${m.otp}</p>`;
+  let text = `${subject}\n\nFollow this link: ${m.link}\n\nAlternatively, enter the code: ${m.otp}\n`;
+  const template = projectTemplate(ctx.config, m.type);
+  if (template) {
+    const vars = {
+      ConfirmationURL: m.link,
+      Token: m.otp,
+      TokenHash: m.hash ?? new URL(m.link).searchParams.get('token') ?? '',
+      SiteURL: `http://${ctx.config.host}:${ctx.config.appPort}`,
+      RedirectTo: m.redirectTo ?? '',
+      Email: m.to,
+      Data: m.data ?? {},
+    };
+    if (template.subject !== null) subject = fillTemplate(template.subject, vars, false);
+    if (template.html !== null) {
+      html = fillTemplate(template.html, vars, true);
+      text = htmlText(html);
+    }
+  }
   try {
     const res = await fetch(`${mailUrl}/emails`, {
       method: 'POST',
@@ -127,6 +195,23 @@ export async function sendAuthMail(ctx, m) {
       `auth: warning: could not send ${m.type} mail to ${m.to} (${e instanceof Error ? e.message : e}); is the mail catcher running?`,
     );
   }
+}
+
+/** A readable text part of a template's HTML (the catcher's inbox shows it; links kept in brackets). */
+function htmlText(/** @type {string} */ html) {
+  return html
+    .replace(/<(style|head)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '$2 ($1)')
+    .replace(/<br\s*\/?>|<\/(p|div|h\d|tr|li)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n+/g, '\n\n')
+    .trim();
 }
 
 /** @param {string} s */

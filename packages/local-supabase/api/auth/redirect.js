@@ -2,8 +2,8 @@
 // honoured only when it matches the site URL's host or one of additional_redirect_urls in
 // supabase/config.toml ([auth]); anything else falls back to the site URL, so a link cannot
 // be turned into an open redirect that carries the session away.
-import fs from 'node:fs';
 import path from 'node:path';
+import { projectTomlTable } from '../../lib/project-toml.js';
 
 /**
  * @param {import('../../lib/config.js').StackConfig} config
@@ -11,16 +11,9 @@ import path from 'node:path';
  */
 export function loadRedirectConfig(config) {
   const siteUrl = `http://${config.host}:${config.appPort}`;
-  /** @type {string[]} */
-  let allowed = [];
-  try {
-    const toml = fs.readFileSync(path.join(path.dirname(config.migrationsDir), 'config.toml'), 'utf8');
-    const section = /^\[auth\]\s*$([\s\S]*?)(?=^\[)/m.exec(toml)?.[1] ?? '';
-    const m = /^additional_redirect_urls\s*=\s*\[([^\]]*)\]/m.exec(section);
-    if (m?.[1]) allowed = [...m[1].matchAll(/"([^"]*)"/g)].map((x) => /** @type {string} */ (x[1]));
-  } catch {
-    // no config.toml: only the site URL is allowed
-  }
+  // Without config.toml (or the key) only the site URL is allowed.
+  const listed = projectTomlTable(path.dirname(config.migrationsDir), 'auth').additional_redirect_urls;
+  const allowed = Array.isArray(listed) ? listed.map(String) : [];
   return { siteUrl, allowed };
 }
 

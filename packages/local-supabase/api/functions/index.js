@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { urls } from '../../lib/config.js';
 import { createWorkerPool } from './workers.js';
-import { functionDirs, findFunction, functionSettings, projectSecrets } from './project.js';
+import { functionDirs, findFunction, functionSettings, projectSecrets, settingsStamp } from './project.js';
 
 export { functionDirs } from './project.js';
 
@@ -80,7 +80,7 @@ export async function create(ctx) {
 
       let port;
       try {
-        port = await pool.get(name, fn, () => functionEnv(fn.dir));
+        port = await pool.get(name, fn, () => functionEnv(fn.dir), settingsStamp(ctx.config, fn.dir));
       } catch (e) {
         ctx.log(`functions: ${name}: ${e instanceof Error ? e.message : e}`);
         req.resume();
@@ -120,7 +120,7 @@ export async function create(ctx) {
           // The worker died (or refused) mid-request: answer like Supabase's relay and let
           // the next request start a new worker.
           ctx.log(`functions: ${name}: ${e.message}`);
-          pool.discard(name);
+          pool.discard(name, port);
           if (!res.headersSent) {
             json(
               res,
@@ -164,7 +164,7 @@ export async function create(ctx) {
           const settings = fn ? (functionSettings(fn.dir)[name] ?? {}) : {};
           if (!fn || settings.enabled === false) return;
           try {
-            await pool.get(name, fn, () => functionEnv(fn.dir));
+            await pool.get(name, fn, () => functionEnv(fn.dir), settingsStamp(ctx.config, fn.dir));
           } catch (e) {
             failed.push(name);
             ctx.log(`functions: ${name} did not boot: ${e instanceof Error ? e.message : e}`);

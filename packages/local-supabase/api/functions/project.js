@@ -1,10 +1,12 @@
 // What the Supabase CLI reads about functions from the project: which folders are functions,
 // `[functions.<name>]` settings in config.toml (verify_jwt, enabled) and the user secrets in
-// `<functionsDir>/.env`. Parsed with small readers (no TOML/dotenv package): only the forms
-// the Supabase CLI writes are understood.
+// `<functionsDir>/.env`. config.toml is parsed by smol-toml (lib/project-toml.js); the env
+// reader stays small and hand-written: it must drop SUPABASE_* names with a warning as
+// `supabase secrets set` does, which a dotenv package would not.
 import fs from 'node:fs';
 import path from 'node:path';
 import { localFunctionSecrets, urls } from '../../lib/config.js';
+import { projectTomlTable } from '../../lib/project-toml.js';
 
 /**
  * The folders whose functions are served: the project's functions folder, then any listed in
@@ -39,55 +41,33 @@ export function findFunction(dirs, name) {
   return null;
 }
 
-/** @type {Map<string, { mtimeMs: number, value: Record<string, Record<string, string | boolean>> }>} */
-const tomlCache = new Map();
-
 /**
  * `[functions.<name>]` tables of `<dirname(functionsDir)>/config.toml`, as
- * `{ name: { verify_jwt: false, … } }`. Re-read when the file changes.
+ * `{ name: { verify_jwt: false, … } }` (lib/project-toml.js: re-read when the file changes).
  * @param {string} functionsDir
+ * @returns {Record<string, Record<string, unknown>>}
  */
 export function functionSettings(functionsDir) {
-  const file = path.join(path.dirname(functionsDir), 'config.toml');
-  let stat;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return {};
-  }
-  const cached = tomlCache.get(file);
-  if (cached && cached.mtimeMs === stat.mtimeMs) return cached.value;
-  /** @type {Record<string, Record<string, string | boolean>>} */
-  const value = {};
-  /** @type {Record<string, string | boolean> | null} */
-  let current = null;
-  for (const raw of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '').trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const section = /^\[([^\]]+)\]$/.exec(line);
-    if (section) {
-      const m = /^functions\.(?:"([^"]+)"|([A-Za-z0-9_-]+))$/.exec((section[1] ?? '').trim());
-      current = m ? (value[/** @type {string} */ (m[1] ?? m[2])] ??= {}) : null;
-      continue;
-    }
-    const kv = /^([A-Za-z0-9_]+)\s*=\s*(.+)$/.exec(line);
-    if (!current || !kv) continue;
-    const v = (kv[2] ?? '').trim();
-    current[/** @type {string} */ (kv[1])] = v === 'true' ? true : v === 'false' ? false : v.replace(/^"(.*)"$/, '$1');
-  }
-  tomlCache.set(file, { mtimeMs: stat.mtimeMs, value });
-  return value;
+  return projectTomlTable(path.dirname(functionsDir), 'functions');
 }
 
 /**
- * Reads `<functionsDir>/.env` (KEY=VALUE, `export`, comments, single/double quotes with
- * \n escapes in double quotes). Names starting with SUPABASE_ are reserved on Supabase and
- * are dropped with a warning, as `supabase secrets set` refuses them.
+ * Reads `<functionsDir>/.env`; see readEnvFile.
  * @param {string} functionsDir @param {(m: string) => void} log
  * @returns {Record<string, string>}
  */
 export function readDotEnv(functionsDir, log) {
-  const file = path.join(functionsDir, '.env');
+  return readEnvFile(path.join(functionsDir, '.env'), log);
+}
+
+/**
+ * Reads an env file (KEY=VALUE, `export`, comments, single/double quotes with \n escapes in
+ * double quotes); a missing file is empty. Names starting with SUPABASE_ are reserved on
+ * Supabase and are dropped with a warning, as `supabase secrets set` refuses them.
+ * @param {string} file @param {(m: string) => void} log
+ * @returns {Record<string, string>}
+ */
+export function readEnvFile(file, log) {
   let text;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -147,5 +127,47 @@ export function projectSecrets(config, functionsDir, log = () => {}) {
     APP_URL: u.APP_URL,
     ...localFunctionSecrets(config),
     ...readDotEnv(functionsDir, log),
+    ...(config.functionsEnvFile ? readEnvFile(config.functionsEnvFile, log) : {}),
   };
+}
+
+/**
+ * Writes the stack's functions env file (STACK_FUNCTIONS_ENV_FILE) with these settings, for
+ * tests and benchmarks that run the functions under other settings: the workers are replaced
+ * at their next request. An empty object empties it.
+ * @param {Record<string, string | number>} settings
+ * @param {string | undefined} [file] default: STACK_FUNCTIONS_ENV_FILE
+ */
+export function writeFunctionsEnv(settings, file = process.env.STACK_FUNCTIONS_ENV_FILE) {
+  if (!file) throw new Error('STACK_FUNCTIONS_ENV_FILE must be set (the same file the stack was started with)');
+  for (const [k, v] of Object.entries(settings)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || /[\r\n]/.test(String(v))) throw new Error(`invalid setting ${k}`);
+  }
+  fs.writeFileSync(
+    file,
+    Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
+}
+
+/**
+ * What the functions' settings files look like now (size and modification time of
+ * `<functionsDir>/.env` and the stack's functions env file): a worker started under another
+ * stamp is replaced before its next request, so a changed setting takes effect as a new
+ * worker, the way `supabase functions serve` restarts on change.
+ * @param {import('../../lib/config.js').StackConfig} config @param {string} functionsDir
+ */
+export function settingsStamp(config, functionsDir) {
+  return [path.join(functionsDir, '.env'), config.functionsEnvFile]
+    .map((file) => {
+      if (!file) return '-';
+      try {
+        const st = fs.statSync(file);
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('|');
 }

@@ -3,7 +3,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { functionSettings, readDotEnv, findFunction, functionDirs } from './project.js';
+import { functionSettings, readDotEnv, findFunction, functionDirs, projectSecrets, settingsStamp } from './project.js';
 
 let root = '';
 beforeEach(() => {
@@ -32,6 +32,11 @@ describe('functionSettings', () => {
       'resend-webhook': { verify_jwt: false },
       'send-due-stages': { enabled: false, import_map: './import_map.json' },
     });
+  });
+
+  it('names the file and the line when config.toml is not valid TOML', () => {
+    fs.writeFileSync(path.join(root, 'config.toml'), '[functions.a]\nverify_jwt = \n');
+    expect(() => functionSettings(path.join(root, 'functions'))).toThrow(/config\.toml line 2: /);
   });
 
   it('is empty without a config.toml', () => {
@@ -85,5 +90,34 @@ describe('findFunction', () => {
     expect(findFunction(dirs, '_shared')).toBeNull();
     expect(findFunction(dirs, '..')).toBeNull();
     expect(findFunction(dirs, 'missing')).toBeNull();
+  });
+});
+
+describe('projectSecrets and settingsStamp', () => {
+  const config = (/** @type {string | null} */ envFile) =>
+    /** @type {any} */ ({
+      host: '127.0.0.1',
+      apiPort: 1,
+      dbPort: 2,
+      mailPort: 3,
+      appPort: 4,
+      dataDir: root,
+      dbPassword: 'x',
+      functionsEnvFile: envFile,
+    });
+
+  it('the stack env file wins over functions/.env, and a change of either changes the stamp', () => {
+    const dir = path.join(root, 'functions');
+    const envFile = path.join(root, 'stack.env');
+    fs.writeFileSync(path.join(dir, '.env'), 'SEND_BATCH_SIZE=10\nOTHER=kept\n');
+    const before = settingsStamp(config(envFile), dir);
+    expect(projectSecrets(config(envFile), dir)).toMatchObject({ SEND_BATCH_SIZE: '10', OTHER: 'kept' });
+
+    fs.writeFileSync(envFile, 'SEND_BATCH_SIZE=1\n');
+    expect(projectSecrets(config(envFile), dir)).toMatchObject({ SEND_BATCH_SIZE: '1', OTHER: 'kept' });
+    const after = settingsStamp(config(envFile), dir);
+    expect(after).not.toBe(before);
+    expect(settingsStamp(config(envFile), dir)).toBe(after);
+    expect(projectSecrets(config(null), dir)).toMatchObject({ SEND_BATCH_SIZE: '10' });
   });
 });

@@ -1,6 +1,8 @@
 // One long-lived Deno process per edge function, started on the function's first request and
 // kept warm; a process that exits is forgotten, so the next request starts a fresh one (the
-// way Supabase's runtime replaces a crashed worker). Each runs bootstrap.ts, which makes
+// way Supabase's runtime replaces a crashed worker). A worker started under other settings
+// (the caller's stamp of its env files) is retired and replaced, so settings take effect
+// without restarting the stack. Each runs bootstrap.ts, which makes
 // `Deno.serve()` listen on a free loopback port and prints that port.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +22,7 @@ const PASS_THROUGH =
   /^(PATH|HOME|TMPDIR|TZ|LANG|LC_ALL|SSL_CERT_FILE|SSL_CERT_DIR|DENO_CERT|NPM_CONFIG_REGISTRY|https?_proxy|no_proxy|HTTPS?_PROXY|NO_PROXY|ALL_PROXY|all_proxy)$/;
 
 /**
- * @typedef {{ port: number, child: import('node:child_process').ChildProcess, ready: Promise<number> }} Worker
+ * @typedef {{ port: number, child: import('node:child_process').ChildProcess, ready: Promise<number>, stamp: string }} Worker
  */
 
 /**
@@ -36,11 +38,19 @@ export function createWorkerPool(opts) {
    * @param {string} name
    * @param {{ fnDir: string, entry: string }} fn
    * @param {() => Record<string, string>} fnEnv  the variables the function sees (SUPABASE_*, secrets), read when a worker starts
+   * @param {string} [stamp]  the state of the settings fnEnv reads; a running worker with another stamp is replaced
    * @returns {Promise<number>} the worker's port
    */
-  function get(name, fn, fnEnv) {
+  function get(name, fn, fnEnv, stamp = '') {
     const existing = workers.get(name);
-    if (existing) return existing.ready;
+    if (existing && existing.stamp === stamp) return existing.ready;
+    if (existing) {
+      // Requests already on the old worker finish; it then gets SIGTERM.
+      workers.delete(name);
+      opts.log(`[fn:${name}] settings changed: starting a new worker`);
+      const old = existing.child;
+      setTimeout(() => old.kill('SIGTERM'), 1000).unref();
+    }
     /** @type {Record<string, string>} */
     const env = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && PASS_THROUGH.test(k)) env[k] = v;
@@ -73,6 +83,7 @@ export function createWorkerPool(opts) {
     const worker = {
       port: 0,
       child,
+      stamp,
       ready: new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           reject(new Error(`function ${name} did not call Deno.serve within ${BOOT_TIMEOUT_MS / 1000} s`));
@@ -110,10 +121,10 @@ export function createWorkerPool(opts) {
   }
 
   /** Forgets a worker that misbehaved so the next request starts a new one. */
-  /** @param {string} name */
-  function discard(name) {
+  /** @param {string} name @param {number} [port] only the worker on this port (not its replacement) */
+  function discard(name, port) {
     const w = workers.get(name);
-    if (!w) return;
+    if (!w || (port !== undefined && w.port !== port)) return;
     workers.delete(name);
     w.child.kill('SIGKILL');
   }

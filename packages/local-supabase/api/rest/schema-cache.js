@@ -84,7 +84,7 @@ where s.setdatabase = 0 or s.setdatabase = (select oid from pg_database where da
 
 /**
  * @param {import('pg').Pool | import('pg').PoolClient} db
- * @param {Record<string, string>} [apiToml] the `[api]` table of config.toml
+ * @param {Record<string, unknown>} [apiToml] the `[api]` table of config.toml
  * @param {(m: string) => void} [log]
  * @returns {Promise<SchemaCache>}
  */
@@ -240,7 +240,7 @@ function withViewKeys(fks, viewCols) {
  * reloads on 'reload schema' (or an empty payload), reconnecting if the connection drops.
  * @param {import('pg').Pool} adminPool
  * @param {(m: string) => void} log
- * @param {() => Record<string, string>} [readToml] reads config.toml's `[api]` (at every reload)
+ * @param {() => Record<string, unknown>} [readToml] reads config.toml's `[api]` (at every reload)
  */
 export async function createSchemaCacheHolder(adminPool, log, readToml = () => ({})) {
   const holder = {

@@ -3,8 +3,8 @@
 // PostgREST's in-database configuration, `pgrst.*` settings on the `authenticator` role
 // (`alter role authenticator set pgrst.db_aggregates_enabled = 'true'`), which win over the
 // file. Both are re-read on `NOTIFY pgrst, 'reload config'` (or 'reload schema').
-import fs from 'node:fs';
 import path from 'node:path';
+import { projectTomlTable } from '../../lib/project-toml.js';
 
 /**
  * @typedef {'commit' | 'commit-allow-override' | 'rollback' | 'rollback-allow-override'} TxEnd
@@ -24,9 +24,10 @@ export const DEFAULT_SETTINGS = /** @type {RestSettings} */ ({
 
 const TX_END = new Set(['commit', 'commit-allow-override', 'rollback', 'rollback-allow-override']);
 
-/** `["a", "b"]` or `"a, b"` as a list. @param {string} v */
+/** A TOML array, or a pgrst setting `"a, b"` / `["a", "b"]`, as a list. @param {unknown} v */
 function list(v) {
-  const t = v.trim();
+  if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter(Boolean);
+  const t = String(v).trim();
   const inner = t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t;
   return inner
     .split(',')
@@ -42,36 +43,15 @@ function list(v) {
 
 /**
  * The `[api]` table of `<supabase dir>/config.toml` (the folder holding `migrations/`).
- * @param {string} migrationsDir @returns {Record<string, string>}
+ * @param {string} migrationsDir @returns {Record<string, unknown>}
  */
 export function readApiToml(migrationsDir) {
-  const file = path.join(path.dirname(migrationsDir), 'config.toml');
-  let text;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return {};
-  }
-  /** @type {Record<string, string>} */
-  const out = {};
-  let inApi = false;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '').trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const section = /^\[([^\]]+)\]$/.exec(line);
-    if (section) {
-      inApi = (section[1] ?? '').trim() === 'api';
-      continue;
-    }
-    const kv = /^([A-Za-z0-9_]+)\s*=\s*(.+)$/.exec(line);
-    if (inApi && kv) out[/** @type {string} */ (kv[1])] = (kv[2] ?? '').trim();
-  }
-  return out;
+  return projectTomlTable(path.dirname(migrationsDir), 'api');
 }
 
 /**
  * Settings from config.toml's `[api]` and the authenticator's `pgrst.*` settings (these win).
- * @param {Record<string, string>} toml @param {Record<string, string>} pgrst settings of the authenticator role
+ * @param {Record<string, unknown>} toml @param {Record<string, string>} pgrst settings of the authenticator role
  * @param {(m: string) => void} [log]
  * @returns {RestSettings}
  */
@@ -100,7 +80,7 @@ export function resolveSettings(toml, pgrst, log = () => {}) {
   return s;
 }
 
-/** @param {string} v */
+/** @param {unknown} v */
 function positiveOrNull(v) {
   const n = Number(String(v).replace(/^"(.*)"$/, '$1'));
   return Number.isInteger(n) && n > 0 ? n : null;

@@ -13,11 +13,9 @@ describe('readApiToml', () => {
       path.join(dir, 'config.toml'),
       '[api]\nschemas = ["public", "api"] # exposed\nextra_search_path = ["public", "extensions"]\nmax_rows = 50\n\n[db]\nmax_rows = 7\n',
     );
-    expect(readApiToml(path.join(dir, 'migrations'))).toEqual({
-      schemas: '["public", "api"]',
-      extra_search_path: '["public", "extensions"]',
-      max_rows: '50',
-    });
+    const api = readApiToml(path.join(dir, 'migrations'));
+    expect(api).toEqual({ schemas: ['public', 'api'], extra_search_path: ['public', 'extensions'], max_rows: 50 });
+    expect(resolveSettings(api, {})).toMatchObject({ schemas: ['public', 'api'], maxRows: 50 });
     expect(readApiToml(path.join(dir, 'nowhere', 'migrations'))).toEqual({});
   });
 });

@@ -459,3 +459,66 @@ describe('body helpers', () => {
     expect(sanitizeUrl(42)).toBeNull();
   });
 });
+
+describe('renderStage — the rich-text signature (issue 16)', () => {
+  const signatureDoc = doc(
+    p(text('Grace Hopper', bold)),
+    p(text('Head of Talent, '), token('sender.name'), text(' '), text('careers', link('https://acme.example/jobs'))),
+    ul([p(text('<img src=x onerror=alert(1)>'))]),
+    p(text('evil', link('javascript:alert(1)')), token('sender.signature')),
+  );
+  const withSignature = (overrides: Partial<RenderContext> = {}) =>
+    context({
+      sender: { ...context().sender, signature: 'Grace Hopper\nHead of Talent', signatureDoc },
+      ...overrides,
+    });
+
+  it('renders its formatting and links in place of the token, one line per paragraph, inside valid HTML', () => {
+    const out = renderStage(
+      { subject: 'x', body: doc(p(text('Best,')), p(token('sender.signature'))) },
+      withSignature(),
+    );
+    expect(out.html).toBe(
+      '<p>Best,</p><p><strong>Grace Hopper</strong><br>Head of Talent, Grace Hopper ' +
+        '<a href="https://acme.example/jobs" target="_blank" rel="noopener noreferrer">careers</a><br>' +
+        '&lt;img src=x onerror=alert(1)&gt;<br>evil</p>',
+    );
+    expect(out.text).toBe(
+      'Best,\n\nGrace Hopper\nHead of Talent, Grace Hopper careers (https://acme.example/jobs)\n<img src=x onerror=alert(1)>\nevil',
+    );
+    for (const tag of tagsOf(out.html)) expect(ALLOWED_TAGS.has(tag)).toBe(true);
+  });
+
+  it('is rendered for a typed {{sender.signature}} too, and its links are tracked like the body’s', () => {
+    const rewritten: string[] = [];
+    const out = renderStage(
+      { subject: 'Hi {{sender.signature}}', body: doc(p(text('Thanks!\n{{sender.signature}}'))) },
+      withSignature(),
+      {
+        linkRewriter: (url, i) => {
+          rewritten.push(url);
+          return `https://t.example/${i}`;
+        },
+      },
+    );
+    expect(rewritten).toEqual(['https://acme.example/jobs']);
+    expect(out.html).toContain('<a href="https://t.example/0"');
+    expect(out.html).toContain('Thanks!<br><strong>Grace Hopper</strong>');
+    // The subject is one header line: the plain text.
+    expect(out.subject).toBe('Hi Grace Hopper Head of Talent');
+  });
+
+  it('never lets the signature document smuggle markup, scripts or a nested signature', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, href) => {
+        const hostileDoc = doc(p(text(a, link(href)), token('sender.signature'), text(a, bold)));
+        const out = renderStage(
+          { subject: 'x', body: doc(p(token('sender.signature'))) },
+          context({ sender: { signature: a, signatureDoc: hostileDoc } }),
+        );
+        for (const tag of tagsOf(out.html)) expect(ALLOWED_TAGS.has(tag)).toBe(true);
+        expect(out.html).not.toMatch(/<a href="(?!https?:|mailto:)/);
+      }),
+    );
+  });
+});

@@ -10,6 +10,17 @@
  * Candidate data is inserted after escaping, in one pass, so a value such as
  * `{{sender.signature}}` or `<script>` typed into a candidate field is never
  * interpreted.
+ *
+ * Not @tiptap/html (issue 13 looked at it): its generateHTML builds a
+ * ProseMirror schema from the editor's extensions and throws on any node or
+ * mark the schema lacks, where an email of untrusted JSON must keep the text
+ * of what it does not know (render.test.ts "drops unknown nodes and marks but
+ * keeps their text"); on a server it needs a DOM implementation in the edge
+ * function; it makes no plain-text part, no per-link tracking rewrite with the
+ * index the tracking records, and no "(url)" suffix for rewritten links in the
+ * text part. Its serialisation
+ * rule that matters here — marks shared by neighbours stay open, so a link over
+ * bold and plain text is one <a> — is kept in #inline below.
  */
 import { interpolateText, parseTemplate, resolveToken, type RenderContext, type TokenOptions } from './tokens.ts';
 
@@ -180,10 +191,14 @@ interface Rendered {
   text: string;
 }
 
+const SIGNATURE_KEY = 'sender.signature';
+
 class Renderer {
   readonly #context: RenderContext;
   readonly #options: RenderOptions;
   #linkIndex = 0;
+  /** While the signature renders: a signature token inside it renders as nothing. */
+  #inSignature = false;
 
   constructor(context: RenderContext, options: RenderOptions) {
     this.#context = context;
@@ -217,13 +232,25 @@ class Renderer {
     switch (node.type) {
       case 'text': {
         const raw = typeof node.text === 'string' ? node.text : '';
+        const marks = this.#marks(node);
         // Typed `{{key}}` is honoured like a token node; values are inserted
         // after parsing, so a value containing braces is never re-expanded.
-        const value = interpolateText(raw, this.#context, this.#options);
-        return [{ marks: this.#marks(node), html: escapeMultiline(value), text: value }];
+        if (this.#richSignature() === null || !raw.includes(SIGNATURE_KEY)) {
+          const value = interpolateText(raw, this.#context, this.#options);
+          return [{ marks, html: escapeMultiline(value), text: value }];
+        }
+        return parseTemplate(raw).flatMap((segment) => {
+          if (segment.kind === 'token' && segment.key === SIGNATURE_KEY) return this.#signatureItems();
+          const value =
+            segment.kind === 'text' ? segment.text : (resolveToken(segment.key, this.#context, this.#options) ?? '');
+          return [{ marks, html: escapeMultiline(value), text: value }];
+        });
       }
       case 'token': {
-        const value = resolveToken(tokenKeyOf(node), this.#context, this.#options) ?? '';
+        const key = tokenKeyOf(node);
+        if (key === SIGNATURE_KEY && this.#richSignature() !== null) return this.#signatureItems();
+        const value =
+          this.#inSignature && key === SIGNATURE_KEY ? '' : (resolveToken(key, this.#context, this.#options) ?? '');
         return [{ marks: this.#marks(node), html: escapeMultiline(value), text: value }];
       }
       case 'hardBreak':
@@ -231,6 +258,30 @@ class Renderer {
       default:
         // Unknown inline content: keep its text, drop its markup.
         return childrenOf(node).flatMap((child) => this.#inlineItems(child));
+    }
+  }
+
+  /** The sender's rich-text signature, unless it is the one being rendered. */
+  #richSignature(): DocNode | null {
+    const doc = this.#context.sender?.signatureDoc;
+    return !this.#inSignature && isNode(doc) ? doc : null;
+  }
+
+  /**
+   * The rich-text signature where its token stands: the inline content of each of its text
+   * blocks (paragraphs, list items' paragraphs …), one line each, with their marks and links,
+   * escaped and sanitised like the body (it is the sender's own input). Lines, not blocks, so
+   * the token may stand inside a paragraph and the HTML stays valid.
+   */
+  #signatureItems(): InlineItem[] {
+    const doc = this.#richSignature();
+    if (doc === null) return [];
+    this.#inSignature = true;
+    try {
+      const lines = textBlocksOf(doc).map((block) => childrenOf(block).flatMap((child) => this.#inlineItems(child)));
+      return lines.flatMap((items, i) => (i === 0 ? items : [{ marks: [], html: '<br>', text: '\n' }, ...items]));
+    } finally {
+      this.#inSignature = false;
     }
   }
 
@@ -372,6 +423,14 @@ const INLINE_TYPES: ReadonlySet<string> = new Set(['text', 'token', 'hardBreak']
 
 function isInlineNode(node: DocNode): boolean {
   return INLINE_TYPES.has(node.type);
+}
+
+/** The blocks holding inline content (paragraphs, headings …) of a document, in order. */
+function textBlocksOf(node: DocNode): DocNode[] {
+  const children = childrenOf(node);
+  if (children.length > 0 && children.every(isInlineNode)) return [node];
+  if (children.length === 0) return node.type === 'paragraph' ? [node] : [];
+  return children.flatMap(textBlocksOf);
 }
 
 function sameMark(a: ActiveMark | undefined, b: ActiveMark | undefined): boolean {

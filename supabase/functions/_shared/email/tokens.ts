@@ -1,3 +1,5 @@
+import type { DocNode } from './render.ts';
+
 /**
  * The personalisation token catalogue shared by the editor (token picker,
  * validation banners), the enrolment editor (missing values per candidate) and
@@ -29,6 +31,11 @@ export interface SenderContext {
   title?: string | null;
   /** Plain text; line breaks are kept (rendered as `<br>` in HTML). */
   signature?: string | null;
+  /**
+   * The rich-text signature (the editor's document), rendered in its place by render.ts with
+   * its formatting and links; `signature` is its plain text (for validation and previews).
+   */
+  signatureDoc?: DocNode | null;
   email?: string | null;
 }
 

@@ -8,12 +8,15 @@
  * server's auto-reply format, then the body's wording. Body wording alone is
  * weaker — a person can write "I'm out of office until Monday, happy to chat
  * then" — so classifiers let a clear intent in such a reply win (see rules.ts).
+ *
+ * Return dates: the cues ("back on", "bis", "jusqu'au", "hasta" …) and what each
+ * means are ours; the date expressions after them are read by chrono-node, except
+ * the few forms listed at OWN_PATTERNS that it reads otherwise than an auto-reply
+ * means them.
  */
+import * as chrono from 'chrono-node';
 import {
-  MONTHS,
-  WEEKDAYS,
   addDays,
-  alternation,
   compareYmd,
   daysBetween,
   formatYmd,
@@ -246,25 +249,6 @@ const INCLUSIVE =
 
 const CUE_PRIORITY: readonly CueKind[] = ['return', 'until', 'through', 'mention'];
 
-const MONTH = `(${alternation(MONTHS)})`;
-const WEEKDAY = `(${alternation(WEEKDAYS)})`;
-// A letter-aware word end: \b treats "é" as a non-word character.
-const END = '(?![\\p{L}\\d])';
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-};
-
 type DateOrder = 'mdy' | 'dmy';
 
 interface Found {
@@ -275,64 +259,34 @@ interface Found {
   resolve(received: Ymd, order: DateOrder): Ymd | null;
 }
 
-interface DatePattern {
-  pattern: RegExp;
-  weekdayOnly?: boolean;
-  build(match: RegExpExecArray, received: Ymd, order: DateOrder): Ymd | null;
-}
-
-const num = (value: string | undefined): number | null => (value === undefined ? null : Number(value));
-const fullYear = (value: string | undefined): number | null => {
-  const year = num(value);
-  return year === null ? null : year < 100 ? 2000 + year : year;
+/**
+ * chrono-node reads the date expressions (formats, month and weekday names in the four
+ * languages, "tomorrow", "in two weeks"); `dmy` slashes are read by its little-endian parsers.
+ */
+const CHRONO: Readonly<Record<Language, Readonly<Record<DateOrder, chrono.Chrono>>>> = {
+  en: { mdy: chrono.en.casual, dmy: chrono.en.GB },
+  de: { mdy: chrono.de.casual, dmy: chrono.de.casual },
+  fr: { mdy: chrono.fr.casual, dmy: chrono.fr.casual },
+  es: { mdy: chrono.es.casual, dmy: chrono.es.casual },
 };
 
-const DATE_PATTERNS: readonly DatePattern[] = [
+/**
+ * What chrono does not read the way an out-of-office text means it, kept as rules:
+ * day-first dots without a year ("bis 14.12."), "next week" as its Monday (chrono: a week from
+ * today), and a bare ordinal day ("back on the 15th": this month, or the next once it passed).
+ */
+interface OwnPattern {
+  pattern: RegExp;
+  build(match: RegExpExecArray, received: Ymd): Ymd | null;
+}
+
+const OWN_PATTERNS: readonly OwnPattern[] = [
   {
-    pattern: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/gu,
-    build: (m, received) => dated(fullYear(m[1]), Number(m[2]), Number(m[3]), received),
-  },
-  {
-    // 14.12.2026, 14.12., 5.1 — dots are day-first wherever they are written.
     pattern: /\b(\d{1,2})\.(\d{1,2})\.?(?:(\d{4}|\d{2})\b)?/gu,
-    build: (m, received) => dated(fullYear(m[3]), Number(m[2]), Number(m[1]), received),
-  },
-  {
-    // 12/14, 14/12/2026, 12-14-26: day-first when the first number cannot be a
-    // month or the sender's locale/language is not US English.
-    pattern: /\b(\d{1,2})([/-])(\d{1,2})(?:\2(\d{4}|\d{2}))?\b/gu,
-    build: (m, received, order) => {
-      const a = Number(m[1]);
-      const b = Number(m[3]);
-      const dayFirst = a > 12 || (b <= 12 && order === 'dmy');
-      return dated(fullYear(m[4]), dayFirst ? b : a, dayFirst ? a : b, received);
+    build: (m, received) => {
+      const year = m[3] === undefined ? null : Number(m[3]) < 100 ? 2000 + Number(m[3]) : Number(m[3]);
+      return dated(year, Number(m[2]), Number(m[1]), received);
     },
-  },
-  {
-    // 14 December, 14th of December 2026, 5. Januar, 1er janvier, 5 de enero de 2027
-    pattern: new RegExp(
-      `\\b(\\d{1,2})(?:st|nd|rd|th|er|e|º|°)?\\.?\\s*(?:of\\s+|de\\s+)?${MONTH}\\.?${END}(?:,?\\s*(?:de\\s+)?(\\d{4})\\b)?`,
-      'giu',
-    ),
-    build: (m, received) => dated(fullYear(m[3]), MONTHS[(m[2] ?? '').toLowerCase()] ?? 0, Number(m[1]), received),
-  },
-  {
-    // December 14, Dec. 14th, 2026, January the 5th
-    pattern: new RegExp(
-      `(?<![\\p{L}])${MONTH}\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s*(\\d{4})\\b)?`,
-      'giu',
-    ),
-    build: (m, received) => dated(fullYear(m[3]), MONTHS[(m[1] ?? '').toLowerCase()] ?? 0, Number(m[2]), received),
-  },
-  {
-    // (next) Monday, nächsten Montag, lundi prochain, el próximo lunes
-    pattern: new RegExp(`(?<![\\p{L}])${WEEKDAY}${END}`, 'giu'),
-    weekdayOnly: true,
-    build: (m, received) => nextWeekday(received, WEEKDAYS[(m[1] ?? '').toLowerCase()] ?? 1),
-  },
-  {
-    pattern: /(?<![\p{L}])(?:tomorrow|morgen|demain|mañana)(?![\p{L}])/giu,
-    build: (_m, received) => addDays(received, 1),
   },
   {
     pattern:
@@ -340,14 +294,6 @@ const DATE_PATTERNS: readonly DatePattern[] = [
     build: (_m, received) => nextWeekday(received, 1),
   },
   {
-    pattern: /\bin (\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten) (days?|weeks?)\b/giu,
-    build: (m, received) => {
-      const count = NUMBER_WORDS[(m[1] ?? '').toLowerCase()] ?? Number(m[1]);
-      return addDays(received, (m[2] ?? '').toLowerCase().startsWith('week') ? count * 7 : count);
-    },
-  },
-  {
-    // "back on the 15th": the month is the received one, or the next if the day has passed.
     pattern: /\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b/giu,
     build: (m, received) => {
       const day = Number(m[1]);
@@ -359,6 +305,25 @@ const DATE_PATTERNS: readonly DatePattern[] = [
     },
   },
 ];
+
+/** A chrono result as a Found: a weekday alone is the next such day, a date goes through `dated`. */
+function fromChrono(result: chrono.ParsedResult): Found | null {
+  const start = result.start;
+  const weekday = start.get('weekday');
+  const weekdayOnly = start.isCertain('weekday') && !start.isCertain('day') && weekday !== null;
+  // A month alone ("January" of "January the 5th") says no day.
+  if (!weekdayOnly && !start.isCertain('day')) return null;
+  const year = start.isCertain('year') ? start.get('year') : null;
+  const month = start.get('month') ?? 0;
+  const day = start.get('day') ?? 0;
+  return {
+    index: result.index,
+    end: result.index + result.text.length,
+    weekdayOnly,
+    resolve: (received) =>
+      weekdayOnly ? nextWeekday(received, weekday === 0 ? 7 : (weekday ?? 1)) : dated(year, month, day, received),
+  };
+}
 
 /**
  * A date written without a year is the coming one: this year's, or next year's
@@ -385,19 +350,33 @@ function dateOrder(locale: string | null | undefined, language: Language): DateO
 }
 
 /** The earliest date expression starting within `reach` characters of `from`. */
-function dateAt(text: string, from: number, reach: number): Found | null {
+function dateAt(
+  text: string,
+  from: number,
+  reach: number,
+  received: Ymd,
+  language: Language,
+  order: DateOrder,
+): Found | null {
   const window = text.slice(from, from + reach + 40);
+  const reference = { instant: new Date(Date.UTC(received.year, received.month - 1, received.day, 12)), timezone: 0 };
   const found: Found[] = [];
-  for (const { pattern, weekdayOnly, build } of DATE_PATTERNS) {
+  // Own patterns first: on a tie (same start and end) they win, which is why they exist.
+  for (const { pattern, build } of OWN_PATTERNS) {
     pattern.lastIndex = 0;
     const match = pattern.exec(window);
     if (match === null || match.index > reach) continue;
     found.push({
       index: match.index,
       end: match.index + match[0].length,
-      weekdayOnly: weekdayOnly === true,
-      resolve: (received, order) => build(match, received, order),
+      weekdayOnly: false,
+      resolve: (r) => build(match, r),
     });
+  }
+  for (const result of CHRONO[language][order].parse(window, reference, { forwardDate: true })) {
+    if (result.index > reach) continue;
+    const f = fromChrono(result);
+    if (f !== null) found.push(f);
   }
   found.sort((a, b) => a.index - b.index || b.end - a.end);
   const first = found[0];
@@ -428,9 +407,10 @@ export function parseReturnDate(
     cue.pattern.lastIndex = 0;
     for (let match = cue.pattern.exec(lower); match !== null; match = cue.pattern.exec(lower)) {
       const after = match.index + match[0].length;
-      const found = dateAt(lower, after, cue.reach);
+      const order = dateOrder(options.locale, cue.language);
+      const found = dateAt(lower, after, cue.reach, received, cue.language, order);
       if (found === null) continue;
-      const date = found.resolve(received, dateOrder(options.locale, cue.language));
+      const date = found.resolve(received, order);
       if (date === null) continue;
       if (cue.confirmedBy !== undefined && !cue.confirmedBy.test(lower.slice(after + found.end))) continue;
       // "until 5 January inclusive" is the last day away, like "through".

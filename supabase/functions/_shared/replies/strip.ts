@@ -10,6 +10,15 @@
  * `visible`. And a reply is never reduced to nothing: if stripping would leave
  * no text, the unstripped text is returned as `visible` (a reply consisting of
  * only a quote is rare, and showing too much beats showing a blank reply).
+ *
+ * Hand-written on purpose (issue 13): the established strippers on npm were
+ * tried against strip.test.ts. `email-reply-parser` (GitHub's EmailReplyParser)
+ * keeps German Outlook blocks (Von/Gesendet/An/Betreff) and Thunderbird's German
+ * attribution ("… schrieb am 08.12.2026 um 10:02:") in the reply; `planer`
+ * (Mailgun talon's rules) misses the latter too, keeps the quoted lines of an
+ * interleaved answer, and returns nothing for a message that merely starts with
+ * "From: my side, …" — a reply lost. Neither returns the quoted history and the
+ * signature apart from the reply, which the activity log shows folded.
  */
 
 export interface StrippedReply {
