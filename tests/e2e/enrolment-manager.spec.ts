@@ -177,7 +177,7 @@ test('500 candidates: select-all takes the whole result, the 501st is refused, a
   browser,
 }) => {
   test.setTimeout(240_000);
-  const org = await createOrg({ plan: 'plus', timeZone: 'UTC' });
+  const org = await createOrg({ plan: 'plus', timeZone: 'UTC', dailySendCap: 1000 });
   const me = await signableMember(org, { level: 'admin' });
   const tag = uniq('b').slice(2);
   const seq = await createSequence(org, me, {
@@ -237,7 +237,7 @@ test('500 candidates: select-all takes the whole result, the 501st is refused, a
 
   const { rows } = await db().query(
     `select count(*)::int as n, count(distinct batch_id)::int as batches from public.enrollments
-     where sequence_id = $1 and status = 'running'`,
+     where sequence_id = $1 and started_at is not null`,
     [seq.id],
   );
   expect(rows[0]).toEqual({ n: 500, batches: 1 });
