@@ -19,6 +19,7 @@ import os from 'node:os';
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import ws from 'ws';
 import { createClient } from '@supabase/supabase-js';
 import { createJwt } from 'local-supabase';
 
@@ -108,6 +109,7 @@ const jwt = createJwt(JWT_SECRET);
 const token = await jwt.sign({ sub: userId, role: 'authenticated', aud: 'authenticated' }, 3600);
 const sb = createClient(API_URL, ANON_KEY, {
   auth: { persistSession: false, autoRefreshToken: false },
+  realtime: { transport: ws },
   global: { headers: { Authorization: `Bearer ${token}` } },
 });
 
