@@ -1560,6 +1560,31 @@ export type Database = {
           detail: string
         }[]
       }
+      candidates_by_email: {
+        Args: { p_emails: string[] }
+        Returns: {
+          alternate_emails: string[]
+          company: string | null
+          created_at: string
+          created_by: string | null
+          custom_fields: Json
+          email: string | null
+          first_name: string
+          headline: string | null
+          hired: boolean
+          id: string
+          internal: boolean
+          last_name: string
+          linkedin_url: string | null
+          location: string | null
+          organization_id: string
+          reason_for_outreach: string | null
+          search_text: string
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+        }[]
+      }
       claim_due_stages: {
         Args: { p_limit?: number; p_lease_seconds?: number }
         Returns: {
@@ -1616,6 +1641,7 @@ export type Database = {
           candidate_ids: string[]
           start?: boolean
           include_unsubscribe_link?: boolean
+          batch_id?: string
         }
         Returns: {
           candidate_id: string
@@ -1889,6 +1915,15 @@ export type Database = {
           p_new_roles: boolean
         }
         Returns: Json
+      }
+      set_enrollment_address: {
+        Args: { enrollment_id: string; to_email: string }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
       }
       set_response_status: {
         Args: { enrollment_id: string; status: string; reason?: string }

@@ -71,7 +71,7 @@ test('manage subscriptions: unsubscribing is saved, logged on the timeline live,
   await page.getByRole('button', { name: 'Enrol candidates' }).click();
   const enrol = page.getByRole('dialog', { name: /Enrol candidates/ });
   await findAndTick(enrol, 'Aarav Weber', 'Aarav Weber');
-  await enrol.getByRole('button', { name: 'Review 1 candidate' }).click();
+  await enrol.getByRole('button', { name: 'Edit 1 sequence' }).click();
   await expect(enrol.getByText(/0 ready to start, 1 blocked/)).toBeVisible();
   await expect(enrol.getByRole('listitem').filter({ hasText: 'Aarav Weber' })).toContainText(/unsubscribed/i);
 });

@@ -40,8 +40,16 @@ test('a hiring manager enrols three candidates: blocked ones are explained, the 
     await findAndTick(dialog, search, name);
   }
   await expect(dialog.getByText('3 selected')).toBeVisible();
-  await dialog.getByRole('button', { name: 'Review 3 candidates' }).click();
+  await dialog.getByRole('button', { name: 'Edit 3 sequences' }).click();
 
+  // Tomasz has no "reason for outreach", which the template uses: fixed in place.
+  await expect(dialog.getByText(/0 ready to start, 3 blocked/)).toBeVisible();
+  const tomasz = dialog.getByRole('listitem').filter({ hasText: 'Tomasz Costa' });
+  await expect(tomasz).toContainText('No value for Reason for outreach ({{candidate.reason_for_outreach}})');
+  await tomasz.getByRole('button', { name: 'Tomasz Costa' }).click();
+  await dialog.getByLabel('Reason for outreach for Tomasz Costa').fill('Your payments talk at a Berlin meetup');
+  await dialog.getByRole('button', { name: 'Save reason for outreach' }).click();
+  await expect(tomasz).toContainText('Ready');
   await expect(dialog.getByText(/1 ready to start, 2 blocked/)).toBeVisible();
   await expect(dialog.getByRole('listitem').filter({ hasText: 'Oliver Costa' })).toContainText(/email/i);
   // The blocking job is confidential and hidden from this user: the reason counts it without

@@ -23,7 +23,7 @@ test('a due LinkedIn connection stage shows on the Tasks page with the personali
   await page.getByRole('button', { name: 'Enrol candidates' }).click();
   const dialog = page.getByRole('dialog', { name: /Enrol candidates/ });
   await findAndTick(dialog, 'Kenji Becker', 'Kenji Becker');
-  await dialog.getByRole('button', { name: 'Review 1 candidate' }).click();
+  await dialog.getByRole('button', { name: 'Edit 1 sequence' }).click();
   await dialog.getByRole('button', { name: 'Start 1' }).click();
   await expect(dialog.getByRole('status')).toHaveText('Started 1 sequence.');
   await dialog.getByRole('button', { name: 'Done' }).click();

@@ -58,7 +58,7 @@ test('a recruiter watching the sequence sees the candidate move to Replied witho
   await page.getByRole('button', { name: 'Enrol candidates' }).click();
   const dialog = page.getByRole('dialog', { name: /Enrol candidates/ });
   await findAndTick(dialog, 'Charlotte Dubois', 'Charlotte Dubois');
-  await dialog.getByRole('button', { name: 'Review 1 candidate' }).click();
+  await dialog.getByRole('button', { name: 'Edit 1 sequence' }).click();
   await dialog.getByRole('button', { name: 'Start 1' }).click();
   await dialog.getByRole('button', { name: 'Done' }).click();
   const replied = page.getByRole('tab', { name: /Replied/ });

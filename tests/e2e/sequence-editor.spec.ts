@@ -298,7 +298,7 @@ test('create → edit with a token → enrol: the email that arrives carries the
   const dialog = adam.getByRole('dialog', { name: /Enrol candidates/ });
   await dialog.getByRole('searchbox', { name: 'Find candidates' }).fill(last);
   await dialog.getByRole('listitem').filter({ hasText: last }).getByRole('checkbox').check();
-  await dialog.getByRole('button', { name: 'Review 1 candidate' }).click();
+  await dialog.getByRole('button', { name: 'Edit 1 sequence' }).click();
   await dialog.getByRole('button', { name: 'Start 1' }).click();
   await expect(dialog.getByRole('status')).toHaveText('Started 1 sequence.');
 

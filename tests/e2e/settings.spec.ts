@@ -52,7 +52,7 @@ async function openEnrolReview(page: Page, sequenceId: string, candidateName: st
   const dialog = page.getByRole('dialog', { name: /Enrol candidates/ });
   await dialog.getByRole('searchbox', { name: 'Find candidates' }).fill(candidateName);
   await dialog.getByRole('listitem').filter({ hasText: candidateName }).getByRole('checkbox').check();
-  await dialog.getByRole('button', { name: 'Review 1 candidate' }).click();
+  await dialog.getByRole('button', { name: 'Edit 1 sequence' }).click();
   return dialog;
 }
 

@@ -29,11 +29,15 @@ export interface ActionOutcome {
   detail: string | null;
 }
 
-/** Creates drafts (or running enrolments when `start`) for up to 500 candidates in one batch. */
+/**
+ * Creates drafts (or running enrolments when `start`) for up to 500 candidates in one batch.
+ * `batchId` joins the batch an earlier call of the same enrolment made (the Enroll dialog creates
+ * 500 drafts 50 at a time, as one batch).
+ */
 export async function enrollCandidates(
   sequenceId: string,
   candidateIds: string[],
-  opts: { start: boolean; includeUnsubscribeLink: boolean | null },
+  opts: { start: boolean; includeUnsubscribeLink: boolean | null; batchId?: string | null },
 ): Promise<Result<EnrolOutcome[]>> {
   if (candidateIds.length === 0) return { ok: false, error: 'Choose at least one candidate.' };
   if (candidateIds.length > MAX_ENROLMENT) {
@@ -44,6 +48,7 @@ export async function enrollCandidates(
     candidate_ids: candidateIds,
     start: opts.start,
     include_unsubscribe_link: opts.includeUnsubscribeLink ?? undefined,
+    batch_id: opts.batchId ?? undefined,
   });
   if (error) return fail(error, 'Could not enrol the candidates.');
   return ok(
@@ -55,6 +60,60 @@ export async function enrollCandidates(
       detail: r.detail,
     })),
   );
+}
+
+/** The batch an enrolment belongs to (null for individual enrolments). */
+export async function batchOf(enrollmentId: string): Promise<Result<string | null>> {
+  const { data, error } = await supabase.from('enrollments').select('batch_id').eq('id', enrollmentId).maybeSingle();
+  if (error) return fail(error, 'Could not read the enrolment batch.');
+  return ok(data?.batch_id ?? null);
+}
+
+/** A draft enrolment not started yet, as the Enroll dialog lists it for a chosen candidate. */
+export interface ExistingDraft {
+  enrollmentId: string;
+  candidateId: string;
+  sequenceId: string;
+  sequenceTitle: string;
+}
+
+/** Draft enrolments of these candidates in sequences the user sees (asked 100 ids at a time). */
+export async function listDraftsOf(candidateIds: string[]): Promise<Result<ExistingDraft[]>> {
+  const out: ExistingDraft[] = [];
+  for (let i = 0; i < candidateIds.length; i += 100) {
+    const { data, error } = await supabase
+      .from('enrollments')
+      .select('id, candidate_id, sequence_id, sequence:sequences(title)')
+      .eq('status', 'draft')
+      .in('candidate_id', candidateIds.slice(i, i + 100))
+      .order('created_at')
+      .overrideTypes<
+        Array<{ id: string; candidate_id: string; sequence_id: string; sequence: { title: string } | null }>,
+        { merge: false }
+      >();
+    if (error) return fail(error, 'Could not load the candidates’ drafts.');
+    for (const r of data) {
+      out.push({
+        enrollmentId: r.id,
+        candidateId: r.candidate_id,
+        sequenceId: r.sequence_id,
+        sequenceTitle: r.sequence?.title ?? 'a sequence',
+      });
+    }
+  }
+  return ok(out);
+}
+
+/** "Send to": which of the candidate's own addresses a draft sends to. */
+export async function setEnrollmentAddress(enrollmentId: string, toEmail: string): Promise<Result<null>> {
+  const { data, error } = await supabase.rpc('set_enrollment_address', {
+    enrollment_id: enrollmentId,
+    to_email: toEmail,
+  });
+  if (error) return fail(error, 'Could not change the address.');
+  const row = data[0];
+  if (!row?.ok) return fail(reasonText(row?.reason ?? null, row?.detail ?? null));
+  return ok(null);
 }
 
 type LifecycleRpc = 'start_enrollments' | 'pause_enrollments' | 'resume_enrollments' | 'cancel_enrollments';
