@@ -1585,6 +1585,15 @@ export type Database = {
           batch_id: string
         }[]
       }
+      count_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+        }
+        Returns: number
+      }
       complete_task: {
         Args: { task_id: string; outcome: string }
         Returns: Database["public"]["Enums"]["task_status"]
@@ -1680,6 +1689,26 @@ export type Database = {
         Returns: number
       }
       load_sequence_doc: { Args: { sequence_id: string }; Returns: Json }
+      list_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+          p_offset?: number
+          p_limit?: number
+        }
+        Returns: {
+          id: string
+          first_name: string
+          last_name: string
+          email: string
+          title: string
+          company: string
+          location: string
+          jobs: string[]
+        }[]
+      }
       mark_stages_sending: {
         Args: { stage_ids: string[]; send_key: string; replace_key?: string }
         Returns: string[]
