@@ -1585,6 +1585,10 @@ export type Database = {
           batch_id: string
         }[]
       }
+      complete_task: {
+        Args: { task_id: string; outcome: string }
+        Returns: Database["public"]["Enums"]["task_status"]
+      }
       count_candidates: {
         Args: {
           p_query?: string
@@ -1593,10 +1597,6 @@ export type Database = {
           p_unsubscribed?: boolean
         }
         Returns: number
-      }
-      complete_task: {
-        Args: { task_id: string; outcome: string }
-        Returns: Database["public"]["Enums"]["task_status"]
       }
       enroll_candidate: {
         Args: {
@@ -1688,7 +1688,6 @@ export type Database = {
         Args: { role: Database["public"]["Enums"]["job_role"] }
         Returns: number
       }
-      load_sequence_doc: { Args: { sequence_id: string }; Returns: Json }
       list_candidates: {
         Args: {
           p_query?: string
@@ -1709,6 +1708,7 @@ export type Database = {
           jobs: string[]
         }[]
       }
+      load_sequence_doc: { Args: { sequence_id: string }; Returns: Json }
       mark_stages_sending: {
         Args: { stage_ids: string[]; send_key: string; replace_key?: string }
         Returns: string[]

@@ -34,7 +34,7 @@ async function signIn(page: Page) {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/sequences$/);
-  await page.getByRole('link', { name: 'Candidates' }).click();
+  await page.goto('/candidates');
   await expect(page.getByRole('status').filter({ hasText: /candidates/ })).toHaveText('10000 candidates');
 }
 
