@@ -1620,6 +1620,15 @@ export type Database = {
         Args: { task_id: string; outcome: string }
         Returns: Database["public"]["Enums"]["task_status"]
       }
+      count_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+        }
+        Returns: number
+      }
       enroll_candidate: {
         Args: {
           sequence_id: string
@@ -1710,6 +1719,26 @@ export type Database = {
       job_role_rank: {
         Args: { role: Database["public"]["Enums"]["job_role"] }
         Returns: number
+      }
+      list_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+          p_offset?: number
+          p_limit?: number
+        }
+        Returns: {
+          id: string
+          first_name: string
+          last_name: string
+          email: string
+          title: string
+          company: string
+          location: string
+          jobs: string[]
+        }[]
       }
       load_sequence_doc: { Args: { sequence_id: string }; Returns: Json }
       mark_stages_sending: {

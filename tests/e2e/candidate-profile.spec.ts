@@ -147,3 +147,37 @@ test('archiving a candidate on a job warns which running sequences it cancels, t
   await expect(backend).toContainText('Cancelled');
   await expect(backend).toContainText('candidate archived');
 });
+
+test("the draft editor shows each stage with the candidate's own values, live, and names the values that are missing", async ({
+  page,
+}) => {
+  // Valentina Nguyen (seed: Personio, no reason for outreach), Product Design – portfolio intro
+  // (sent by Adam Brandt): "Your portfolio, {{candidate.first_name}}" / "Hi {{candidate.first_name}}, …".
+  await signIn(page);
+  await openProfile(page, 'Valentina Nguyen', 'Valentina Nguyen');
+  await page.getByRole('button', { name: /More/ }).click();
+  await page.getByRole('menuitem', { name: 'Enroll in sequence' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Enroll Valentina Nguyen in a sequence' });
+  await dialog.getByLabel('Sequence').selectOption({ label: 'Product Design – portfolio intro' });
+  await dialog.getByRole('button', { name: 'Review stages' }).click();
+
+  const first = dialog.getByRole('group', { name: /^Stage 1/ });
+  // The form keeps the tokens; the preview shows what Valentina will read.
+  await expect(first.getByLabel('Body')).toHaveValue(/^Hi \{\{candidate\.first_name\}\},/);
+  const preview = first.getByRole('region', { name: 'As Valentina Nguyen gets it' });
+  await expect(preview).toContainText('Your portfolio, Valentina');
+  await expect(preview).toContainText('Hi Valentina,');
+  await expect(preview).toContainText('Your design work at Personio stood out');
+  await expect(preview).toContainText('Adam Brandt');
+  await expect(preview).not.toContainText('{{');
+  await expect(preview.getByRole('list', { name: 'Token problems' })).toHaveCount(0);
+
+  // A token whose value she lacks is named; one she has renders as typed.
+  await first
+    .getByLabel('Subject')
+    .fill('{{candidate.reason_for_outreach}}: {{candidate.first_name}} at {{candidate.company}}');
+  await expect(preview).toContainText(': Valentina at Personio');
+  await expect(preview.getByRole('list', { name: 'Token problems' })).toContainText(
+    'No value for Reason for outreach ({{candidate.reason_for_outreach}}), used in the subject',
+  );
+});

@@ -53,7 +53,7 @@ test('while a search is in flight the enrol dialog shows the older results as st
   // Hold the answer to the next search until the test lets it through.
   let release: () => void = () => {};
   const held = new Promise<void>((r) => (release = r));
-  await page.route('**/rest/v1/rpc/search_candidates*', async (route) => {
+  await page.route('**/rest/v1/rpc/list_candidates*', async (route) => {
     await held;
     await route.continue();
   });

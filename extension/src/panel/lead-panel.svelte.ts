@@ -24,7 +24,7 @@ import { collectDocTokens, renderStage, type DocNode } from '$shared/email/rende
 import { extractTemplateTokens, type RenderContext } from '$shared/email/tokens';
 import { isValidEmailAddress, validateDraftForCandidate, type StageDraft } from '$shared/email/validate';
 import type { ProfileFields, ProfileReading } from '../profile-reader';
-import { docToPlain, plainToDoc } from './plain-body';
+import { docToPlain, plainToDoc } from '$shared/email/plain-body';
 
 export type Phase = 'form' | 'review' | 'started';
 export type FormField = keyof ProfileFields | 'reasonForOutreach' | 'email';

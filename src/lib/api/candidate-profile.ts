@@ -6,6 +6,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { Database, Json } from '$lib/database.types';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
+import { docToPlain, type CustomFieldValue, type DocNode, type RenderContext } from '$shared/email/index.ts';
 
 type Tables = Database['public']['Tables'];
 type CandidateRow = Tables['candidates']['Row'];
@@ -391,40 +392,14 @@ export interface DraftStage {
   status: Database['public']['Enums']['enrollment_stage_status'];
 }
 
+/** A possible sender of a draft's stages, with what the sender tokens render. */
 export interface SenderOption {
   userId: string;
+  /** The sender name the email carries (the sender name, else the display name, as sending does). */
   name: string;
-}
-
-type DocNode = { type?: string; text?: string; content?: DocNode[] };
-
-/** A stage body (Tiptap JSON) as plain text: one paragraph per block, separated by a blank line. */
-export function docToText(doc: Json): string {
-  const inline = (n: DocNode): string =>
-    n.type === 'text' ? (n.text ?? '') : n.type === 'hardBreak' ? '\n' : (n.content ?? []).map(inline).join('');
-  const root = (doc ?? {}) as DocNode;
-  return (root.content ?? []).map(inline).join('\n\n');
-}
-
-/** Plain text back to a document of paragraphs (line breaks inside a paragraph kept). */
-export function textToDoc(text: string): Json {
-  const paragraphs = text
-    .replace(/\r\n/g, '\n')
-    .split(/\n{2,}/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
-  return {
-    type: 'doc',
-    content: paragraphs.map((p) => ({
-      type: 'paragraph',
-      content: p
-        .split('\n')
-        .flatMap((line, i) => [
-          ...(i > 0 ? [{ type: 'hardBreak' }] : []),
-          ...(line ? [{ type: 'text', text: line }] : []),
-        ]),
-    })),
-  };
+  email: string | null;
+  title: string | null;
+  signature: string | null;
 }
 
 export async function listDraftStages(enrollmentId: string): Promise<Result<DraftStage[]>> {
@@ -439,7 +414,7 @@ export async function listDraftStages(enrollmentId: string): Promise<Result<Draf
       position: s.position,
       type: s.type,
       subject: s.subject,
-      bodyText: docToText(s.body),
+      bodyText: docToPlain(s.body),
       delayDays: s.delay_days,
       delayHours: s.delay_hours,
       senderUserId: s.sender_user_id,
@@ -452,18 +427,73 @@ export async function listDraftStages(enrollmentId: string): Promise<Result<Draf
 export async function listSenders(): Promise<Result<SenderOption[]>> {
   const { data, error } = await supabase
     .from('members')
-    .select('user_id, display_name')
+    .select('user_id, display_name, sender_name, sender_email, sender_title, signature')
     .neq('access_level', 'limited')
     .order('display_name');
   if (error) return fail(error, 'Could not load the senders.');
-  return ok(data.map((m) => ({ userId: m.user_id, name: m.display_name })));
+  return ok(
+    data.map((m) => ({
+      userId: m.user_id,
+      name: m.sender_name || m.display_name,
+      email: m.sender_email,
+      title: m.sender_title,
+      signature: m.signature,
+    })),
+  );
+}
+
+/**
+ * What a draft's tokens render for its candidate, apart from the sender (per stage): the
+ * candidate's fields, the title of the sequence's job, and the AI token values a person has
+ * reviewed (the only ones sending uses). Fields the user may not see stay missing.
+ */
+export async function getDraftContext(enrollmentId: string): Promise<Result<RenderContext>> {
+  const [enr, ai] = await Promise.all([
+    supabase
+      .from('enrollments')
+      .select(
+        'candidate:candidates(first_name, last_name, company, title, location, reason_for_outreach, custom_fields), sequence:sequences(job:jobs(title))',
+      )
+      .eq('id', enrollmentId)
+      .maybeSingle(),
+    supabase
+      .from('enrollment_ai_tokens')
+      .select('key, value')
+      .eq('enrollment_id', enrollmentId)
+      .not('reviewed_at', 'is', null),
+  ]);
+  if (enr.error) return fail(enr.error, 'Could not load the candidate of this draft.');
+  if (ai.error) return fail(ai.error, 'Could not load the AI token values of this draft.');
+  const row = enr.data;
+  const c = row?.candidate;
+  if (!row || !c) return fail('This draft is not available to you.');
+  const custom: Record<string, CustomFieldValue> = {};
+  const f = c.custom_fields;
+  if (f && typeof f === 'object' && !Array.isArray(f)) {
+    for (const [k, v] of Object.entries(f)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') custom[k] = v;
+    }
+  }
+  return ok({
+    candidate: {
+      firstName: c.first_name,
+      lastName: c.last_name,
+      company: c.company,
+      title: c.title,
+      location: c.location,
+      reasonForOutreach: c.reason_for_outreach,
+      customFields: custom,
+    },
+    job: row.sequence?.job ? { title: row.sequence.job.title } : null,
+    ai: Object.fromEntries(ai.data.map((t) => [t.key, t.value])),
+  });
 }
 
 /** Saves a draft's personalised stages (only the fields given; sent stages are left alone). */
 export async function saveDraftStages(
   enrollmentId: string,
   stages: Array<
-    Pick<DraftStage, 'position' | 'subject' | 'delayDays' | 'delayHours' | 'senderUserId'> & { body?: Json }
+    Pick<DraftStage, 'position' | 'subject' | 'delayDays' | 'delayHours' | 'senderUserId'> & { body?: DocNode }
   >,
 ): Promise<Result<null>> {
   const { data, error } = await supabase.rpc('update_enrollment_draft', {
@@ -474,7 +504,8 @@ export async function saveDraftStages(
       delay_days: s.delayDays,
       delay_hours: s.delayHours,
       sender_user_id: s.senderUserId,
-      ...(s.body !== undefined ? { body: s.body } : {}),
+      // A document is plain JSON; its type only says which nodes it may hold.
+      ...(s.body !== undefined ? { body: s.body as unknown as Json } : {}),
     })),
   });
   if (error) return fail(error, 'Could not save the stages.');

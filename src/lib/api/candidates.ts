@@ -1,8 +1,6 @@
 // Typed data access for candidates. Row-level security decides which candidates a user sees.
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
-import { searchKey } from '$lib/candidate-search';
-
 export { searchKey } from '$lib/candidate-search';
 
 export interface CandidateListItem {
@@ -17,20 +15,6 @@ export interface CandidateListItem {
 
 export const CANDIDATE_PAGE = 50;
 
-type Row = {
-  id: string;
-  first_name: string;
-  last_name: string;
-  email: string | null;
-  title: string | null;
-  company: string | null;
-  location: string | null;
-  considerations: Array<{ archived_at: string | null; job: { title: string } | null }>;
-};
-
-const LIST_COLUMNS =
-  'id, first_name, last_name, email, title, company, location, considerations(archived_at, job:jobs(title))';
-
 /** Filters of the Candidates list; `null` does not filter. */
 export interface CandidateFilters {
   jobId: string | null;
@@ -44,63 +28,65 @@ export const NO_FILTERS: CandidateFilters = { jobId: null, inSequence: null, uns
 
 export const hasFilters = (f: CandidateFilters) => f.jobId !== null || f.inSequence !== null || f.unsubscribed !== null;
 
+const filterArgs = (search: string, f: CandidateFilters) => ({
+  p_query: search,
+  p_job_id: f.jobId ?? undefined,
+  p_in_sequence: f.inSequence ?? undefined,
+  p_unsubscribed: f.unsubscribed ?? undefined,
+});
+
 /**
- * A page of candidates (by name). With search words, those whose name, email or company hold
- * every word — the rule lives in the database (`search_candidates`, migration
- * *_candidate_search.sql), which answers from an index at 100k candidates.
+ * `limit` candidates (by name) from `offset`: with search words, those whose name, email or
+ * company hold every word, narrowed by the filters. The database cuts the page and reads the
+ * job titles of its rows only (`list_candidates`, migration *_candidate_list_page.sql; the
+ * matching rule is `private.candidate_ids_matching`, answered from a trigram index).
  */
+export async function listCandidatePage(
+  search: string,
+  offset: number,
+  limit: number = CANDIDATE_PAGE,
+  filters: CandidateFilters = NO_FILTERS,
+): Promise<Result<CandidateListItem[]>> {
+  const { data, error } = await supabase.rpc('list_candidates', {
+    ...filterArgs(search, filters),
+    p_offset: offset,
+    p_limit: limit,
+  });
+  if (error) return fail(error, 'Could not load candidates.');
+  return ok(
+    data.map((r) => ({
+      id: r.id,
+      // Columns of a returned table may be null although the generated type says string.
+      name: `${r.first_name} ${r.last_name}`.trim() || r.email || 'Unnamed candidate',
+      email: r.email || null,
+      title: r.title || null,
+      company: r.company || null,
+      location: r.location || null,
+      jobs: r.jobs,
+    })),
+  );
+}
+
+/** How many candidates the search and filters find (what listCandidatePage pages through). */
+export async function countCandidates(search: string, filters: CandidateFilters = NO_FILTERS): Promise<Result<number>> {
+  const { data, error } = await supabase.rpc('count_candidates', filterArgs(search, filters));
+  if (error) return fail(error, 'Could not count candidates.');
+  return ok(data);
+}
+
+/** Page `page` (of CANDIDATE_PAGE) and the number of all matches, fetched together. */
 export async function listCandidates(
   search: string,
   page = 0,
   filters: CandidateFilters = NO_FILTERS,
 ): Promise<Result<{ rows: CandidateListItem[]; total: number }>> {
-  const from = page * CANDIDATE_PAGE;
-  const to = from + CANDIDATE_PAGE - 1;
-  const { data, error, count } = hasFilters(filters)
-    ? await supabase
-        .rpc(
-          'filter_candidates',
-          {
-            p_query: search,
-            p_job_id: filters.jobId ?? undefined,
-            p_in_sequence: filters.inSequence ?? undefined,
-            p_unsubscribed: filters.unsubscribed ?? undefined,
-          },
-          { count: 'exact' },
-        )
-        .select(LIST_COLUMNS)
-        .order('last_name')
-        .order('first_name')
-        .range(from, to)
-        .overrideTypes<Row[], { merge: false }>()
-    : searchKey(search)
-      ? await supabase
-          .rpc('search_candidates', { p_query: search }, { count: 'exact' })
-          .select(LIST_COLUMNS)
-          .order('last_name')
-          .order('first_name')
-          .range(from, to)
-          .overrideTypes<Row[], { merge: false }>()
-      : await supabase
-          .from('candidates')
-          .select(LIST_COLUMNS, { count: 'exact' })
-          .order('last_name')
-          .order('first_name')
-          .range(from, to)
-          .overrideTypes<Row[], { merge: false }>();
-  if (error) return fail(error, 'Could not load candidates.');
-  return ok({
-    total: count ?? data.length,
-    rows: data.map((r) => ({
-      id: r.id,
-      name: `${r.first_name} ${r.last_name}`.trim() || r.email || 'Unnamed candidate',
-      email: r.email,
-      title: r.title,
-      company: r.company,
-      location: r.location,
-      jobs: r.considerations.filter((c) => !c.archived_at && c.job).map((c) => c.job!.title),
-    })),
-  });
+  const [rows, total] = await Promise.all([
+    listCandidatePage(search, page * CANDIDATE_PAGE, CANDIDATE_PAGE, filters),
+    countCandidates(search, filters),
+  ]);
+  if (!rows.ok) return rows;
+  if (!total.ok) return total;
+  return ok({ rows: rows.data, total: total.data });
 }
 
 /** Custom field keys in use on the candidates the user can see (the token menu offers them). */

@@ -3,15 +3,17 @@
 // then "Start 1 sequence". A draft closed without starting stays on the profile and reopens
 // here (openDraft) to be edited and started later.
 import {
+  getDraftContext,
   listDraftStages,
   listSenders,
   saveDraftStages,
-  textToDoc,
   type DraftStage,
   type SenderOption,
 } from '$lib/api/candidate-profile';
 import { enrollCandidates, reasonText, startEnrollments } from '$lib/api/enrollments';
 import { listSequences, type SequenceListItem } from '$lib/api/sequences';
+import { previewStage, type StagePreview } from '$lib/draft-preview';
+import { plainToDoc, type RenderContext } from '$shared/email/index.ts';
 
 export type ProfileEnrolStep = 'choose' | 'review' | 'done';
 
@@ -23,6 +25,8 @@ export class ProfileEnrolState {
   #original = $state.raw<DraftStage[]>([]);
   #sequences = $state.raw<SequenceListItem[]>([]);
   #senders = $state.raw<SenderOption[]>([]);
+  /** The candidate's values for the tokens (null until loaded, or when they could not be). */
+  #context = $state.raw<RenderContext | null>(null);
   #enrollmentId = $state<string | null>(null);
   #title = $state('');
   #blocked = $state<string | null>(null);
@@ -53,6 +57,13 @@ export class ProfileEnrolState {
   get busy(): boolean {
     return this.#busy;
   }
+  /** Each stage as the candidate would get it, live as it is edited; empty without values. */
+  previews = $derived.by((): StagePreview[] => {
+    const ctx = this.#context;
+    if (!ctx) return [];
+    return this.stages.map((s) => previewStage(s, ctx, this.#senders.find((x) => x.userId === s.senderUserId) ?? null));
+  });
+
   /** Stages not sent yet: the ones that can be personalised. */
   get editable(): boolean[] {
     return this.stages.map((s) => s.status === 'scheduled' || s.status === 'claimed');
@@ -90,13 +101,20 @@ export class ProfileEnrolState {
     this.#enrollmentId = enrollmentId;
     this.#title = title;
     this.#busy = true;
-    const [stages, senders] = await Promise.all([listDraftStages(enrollmentId), listSenders()]);
+    const [stages, senders, context] = await Promise.all([
+      listDraftStages(enrollmentId),
+      listSenders(),
+      getDraftContext(enrollmentId),
+    ]);
     this.#busy = false;
     if (!stages.ok) {
       this.#error = stages.error;
       return;
     }
     if (senders.ok) this.#senders = senders.data;
+    // Without the values the stages can still be edited; the reason is shown instead of previews.
+    if (context.ok) this.#context = context.data;
+    else this.#error = context.error;
     this.#original = stages.data;
     this.stages = stages.data.map((s) => ({ ...s }));
     this.step = 'review';
@@ -116,7 +134,7 @@ export class ProfileEnrolState {
           delayDays: s.delayDays,
           delayHours: s.delayHours,
           senderUserId: s.senderUserId,
-          ...(before && before.bodyText !== s.bodyText ? { body: textToDoc(s.bodyText) } : {}),
+          ...(before && before.bodyText !== s.bodyText ? { body: plainToDoc(s.bodyText) } : {}),
         };
       });
     this.#busy = true;

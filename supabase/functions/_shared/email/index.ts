@@ -48,6 +48,8 @@ export {
   type StageContent,
 } from './render.ts';
 
+export { docToPlain, plainToDoc } from './plain-body.ts';
+
 export {
   STAGE_TYPES,
   isNoReplyAddress,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderStage } from '$shared/email/render';
-import { docToPlain, plainToDoc } from './plain-body';
+import { renderStage } from './render.ts';
+import { docToPlain, plainToDoc } from './plain-body.ts';
 
 describe('stage body as plain text', () => {
   const doc = {

@@ -1,7 +1,10 @@
-// A stage body as plain text for the side panel's review, and back. The panel is narrow and has
-// no rich editor: an edited body keeps its paragraphs, line breaks and tokens (`{{key}}`, which
-// the renderer honours in text), and loses bold/links; an untouched body is never rewritten.
-import type { DocNode } from '$shared/email/render';
+/**
+ * A stage body (ProseMirror JSON) as plain text, and back: for the forms that personalise one
+ * candidate's draft without a rich editor (the extension's side panel, the profile's draft
+ * editor). An edited body keeps its paragraphs, line breaks and tokens (`{{key}}`, which the
+ * renderer honours in text) and loses bold/links; callers never rewrite an untouched body.
+ */
+import type { DocNode } from './render.ts';
 
 export function docToPlain(doc: unknown): string {
   const blocks: string[] = [];
