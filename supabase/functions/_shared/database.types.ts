@@ -420,6 +420,7 @@ export type Database = {
       }
       enrollment_stages: {
         Row: {
+          attachments: Json
           attempts: number
           body: Json
           candidate_id: string
@@ -452,6 +453,7 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          attachments?: Json
           attempts?: number
           body?: Json
           candidate_id: string
@@ -484,6 +486,7 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          attachments?: Json
           attempts?: number
           body?: Json
           candidate_id?: string
@@ -1557,6 +1560,31 @@ export type Database = {
           detail: string
         }[]
       }
+      candidates_by_email: {
+        Args: { p_emails: string[] }
+        Returns: {
+          alternate_emails: string[]
+          company: string | null
+          created_at: string
+          created_by: string | null
+          custom_fields: Json
+          email: string | null
+          first_name: string
+          headline: string | null
+          hired: boolean
+          id: string
+          internal: boolean
+          last_name: string
+          linkedin_url: string | null
+          location: string | null
+          organization_id: string
+          reason_for_outreach: string | null
+          search_text: string
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+        }[]
+      }
       claim_due_stages: {
         Args: { p_limit?: number; p_lease_seconds?: number }
         Returns: {
@@ -1592,6 +1620,15 @@ export type Database = {
         Args: { task_id: string; outcome: string }
         Returns: Database["public"]["Enums"]["task_status"]
       }
+      count_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+        }
+        Returns: number
+      }
       enroll_candidate: {
         Args: {
           sequence_id: string
@@ -1613,6 +1650,7 @@ export type Database = {
           candidate_ids: string[]
           start?: boolean
           include_unsubscribe_link?: boolean
+          batch_id?: string
         }
         Returns: {
           candidate_id: string
@@ -1681,6 +1719,26 @@ export type Database = {
       job_role_rank: {
         Args: { role: Database["public"]["Enums"]["job_role"] }
         Returns: number
+      }
+      list_candidates: {
+        Args: {
+          p_query?: string
+          p_job_id?: string
+          p_in_sequence?: boolean
+          p_unsubscribed?: boolean
+          p_offset?: number
+          p_limit?: number
+        }
+        Returns: {
+          id: string
+          first_name: string
+          last_name: string
+          email: string
+          title: string
+          company: string
+          location: string
+          jobs: string[]
+        }[]
       }
       load_sequence_doc: { Args: { sequence_id: string }; Returns: Json }
       mark_stages_sending: {
@@ -1887,9 +1945,26 @@ export type Database = {
         }
         Returns: Json
       }
+      set_enrollment_address: {
+        Args: { enrollment_id: string; to_email: string }
+        Returns: {
+          enrollment_id: string
+          ok: boolean
+          reason: string
+          detail: string
+        }[]
+      }
       set_response_status: {
         Args: { enrollment_id: string; status: string; reason?: string }
         Returns: Database["public"]["Enums"]["response_status"]
+      }
+      stage_attachments: {
+        Args: { p_stage_ids: string[] }
+        Returns: { stage_id: string; sequence_id: string; attachments: Json }[]
+      }
+      stale_sequence_docs: {
+        Args: { p_older_than_seconds?: number; p_limit?: number }
+        Returns: string[]
       }
       start_enrollments: {
         Args: { enrollment_ids: string[] }
