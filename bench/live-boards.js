@@ -17,7 +17,7 @@
 //   - "screen" watchers (one per user who may see the board, in their own process) do what the
 //     board does on a change (src/lib/state/enrollments.svelte.ts): fetch just the named
 //     enrolments through RLS (sequence_board_rows, coalesced: one request in flight, the ids that
-//     arrive meanwhile go in the next) and refresh the metrics; commit → screen = the rows
+//     arrive meanwhile go in the next), then refresh the metrics (also coalesced); commit → screen = the rows
 //     request that carried the change answered − issued.
 // The same reads are then timed alone (no load) for reference.
 //   node bench/live-boards.js [--watchers 500] [--procs 4] [--rate 50] [--seconds 10] [--modes broadcast,postgres_changes]
@@ -66,6 +66,7 @@ if (args[0] === '--child') {
     if (msg.type === 'join') {
       const index = new Map(msg.ids.map((id, i) => [id, i]));
       let errors = 0;
+      let refused = 0;
       for (const w of msg.watchers) {
         const c = client(w.token);
         await c.realtime.setAuth(w.token);
@@ -96,10 +97,14 @@ if (args[0] === '--child') {
             if (s === 'SUBSCRIBED' || s === 'CHANNEL_ERROR' || s === 'TIMED_OUT') resolve(s);
           }),
         );
-        if (st !== 'SUBSCRIBED') errors++;
+        // A limited user is refused at join (the board's policy); anyone else is an error.
+        if (st !== 'SUBSCRIBED') {
+          if (w.level === 'limited') refused++;
+          else errors++;
+        }
         clients.push(c);
       }
-      process.send({ type: 'joined', errors });
+      process.send({ type: 'joined', errors, refused });
     } else if (msg.type === 'collect') {
       process.send({ type: 'samples', samples, screen, limitedGot, fetches, fetchErrors });
       for (const c of clients) {
@@ -134,9 +139,9 @@ if (args[0] === '--child') {
       while (pending.size) {
         const ids = [...pending];
         pending.clear();
-        void metrics();
         const r = await c.rpc('sequence_board_rows', { sequence_id: seq, enrollment_ids: ids });
         const now = Date.now();
+        void metrics();
         fetches++;
         if (r.error) {
           fetchErrors++;
@@ -206,13 +211,13 @@ async function parent() {
   const results = [];
   for (const mode of MODES) results.push(await run(mode));
   say(
-    '| mode | join (s) | delivered / expected | delivery p50 ms | p95 | p99 | max | commit → screen p50 | p95 | row fetches | limited user received |',
+    '| mode | join (s) | delivered / expected | delivery p50 ms | p95 | p99 | max | commit → screen p50 | p95 | row fetches | limited: refused at join / received | others failing to join |',
   );
-  say('|---|---|---|---|---|---|---|---|---|---|---|');
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '—');
   for (const r of results) {
     say(
-      `| ${r.mode} | ${r.joinS.toFixed(1)} | ${r.delivered.length} / ${r.want} | ${f(pct(r.delivered, 50))} | ${f(pct(r.delivered, 95))} | ${f(pct(r.delivered, 99))} | ${f(r.delivered.at(-1))} | ${f(pct(r.screen, 50))} | ${f(pct(r.screen, 95))} | ${r.fetches}${r.fetchErrors ? ` (${r.fetchErrors} failed)` : ''} | ${r.limitedGot} |`,
+      `| ${r.mode} | ${r.joinS.toFixed(1)} | ${r.delivered.length} / ${r.want} | ${f(pct(r.delivered, 50))} | ${f(pct(r.delivered, 95))} | ${f(pct(r.delivered, 99))} | ${f(r.delivered.at(-1))} | ${f(pct(r.screen, 50))} | ${f(pct(r.screen, 95))} | ${r.fetches}${r.fetchErrors ? ` (${r.fetchErrors} failed)` : ''} | ${r.refused} / ${r.limitedGot} | ${r.joinErrors} |`,
     );
   }
   say();
@@ -253,7 +258,8 @@ async function parent() {
     );
     const joinS = (performance.now() - t0) / 1000;
     const joinErrors = joined.reduce((a, m) => a + m.errors, 0);
-    if (joinErrors) process.stderr.write(`${mode}: ${joinErrors} watchers could not join\n`);
+    const refused = joined.reduce((a, m) => a + m.refused, 0);
+    if (joinErrors) process.stderr.write(`${mode}: ${joinErrors} watchers who may see the board could not join\n`);
     await sleep(1500); // postgres_changes subscriptions become active shortly after SUBSCRIBED
     const total = RATE * SECONDS;
     const gap = 1000 / RATE;
@@ -317,6 +323,8 @@ async function parent() {
       screen,
       commit,
       loadEnd,
+      refused,
+      joinErrors,
       want: total * watchersSeeing,
       limitedGot: got.reduce((a, g) => a + g.limitedGot, 0),
       fetches: got.reduce((a, g) => a + g.fetches, 0),

@@ -389,8 +389,10 @@ export class EnrollmentBoardState {
         const ids = [...this.#pending];
         this.#pending.clear();
         const generation = this.#generation;
-        void this.#refreshMetrics();
+        // The rows first (what moved, on screen at once), then the rates: asked together, the
+        // metrics' two reads would queue beside the rows' one.
         const r = await listEnrollmentsById(this.sequenceId, ids);
+        void this.#refreshMetrics();
         // A full load began meanwhile: it reads these rows too (or again, after it, via #pending).
         if (generation !== this.#generation) {
           for (const id of ids) this.#pending.add(id);
