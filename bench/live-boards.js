@@ -1,22 +1,33 @@
 #!/usr/bin/env node
 // Live boards: postgres_changes vs database broadcast with many watchers (issue 15,
 // bench/README.md "Live boards"). Against a running stack (API_URL, ANON_KEY, JWT_SECRET, DB_URL
-// as `node local/cli.js status` prints them):
+// as `node scripts/cli.js status` prints them):
 //   - one organisation, a shared sequence with 200 running enrolments, and watchers signed in as
 //     a mix of users (organisation admin, admin, elevated ×2 — all may see the board — and a
 //     limited user, who must receive nothing);
 //   - W watchers subscribe to the board, either with postgres_changes on enrollments filtered by
 //     sequence_id (RLS checked per subscriber per change) or to the private broadcast channel
-//     `board:<sequence>:<channel key>` that 20261129150100_live_boards_broadcast.sql feeds (authorised at join);
-//   - a driver commits RATE enrolment updates per second for SECONDS; latency = time a watcher
-//     receives the change − time the updating statement was issued (one process, one clock).
-// The board then reloads through RLS (sequence_board + metrics); that read is timed separately,
-// so commit → screen ≈ delivery + reload.
-//   node bench/live-boards.js [--watchers 500] [--rate 50] [--seconds 10] [--out bench/results/live-boards.txt]
+//     `board:<sequence>:<channel key>` that 20261129150100_live_boards_broadcast.sql feeds
+//     (authorised at join). The watchers are spread over P child processes, so the bench measures
+//     the server rather than one Node process parsing every message;
+//   - a driver commits RATE enrolment updates per second for SECONDS. One clock: the machine's
+//     (Date.now() in every process). The driver records when it issued each update; each child
+//     records when each watcher received each change; the parent matches them, so latency =
+//     received − issued (includes the commit; the driver's commit round trip is reported too);
+//   - "screen" watchers (one per user who may see the board, in their own process) do what the
+//     board does on a change (src/lib/state/enrollments.svelte.ts): fetch just the named
+//     enrolments through RLS (sequence_board_rows, coalesced: one request in flight, the ids that
+//     arrive meanwhile go in the next), then refresh the metrics (also coalesced); commit → screen = the rows
+//     request that carried the change answered − issued.
+// The same reads are then timed alone (no load) for reference.
+//   node bench/live-boards.js [--watchers 500] [--procs 4] [--rate 50] [--seconds 10] [--modes broadcast,postgres_changes]
+//                             [--out bench/results/live-boards.txt]
 import fs from 'node:fs';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import ws from 'ws';
 import { SignJWT } from 'jose';
@@ -27,36 +38,306 @@ const opt = (n, d) => {
   const i = args.indexOf(`--${n}`);
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : d;
 };
-const WATCHERS = Number(opt('watchers', 500));
-const RATE = Number(opt('rate', 50));
-const SECONDS = Number(opt('seconds', 10));
-const OUT = opt('out', null);
-const MODES = opt('modes', 'broadcast,postgres_changes').split(',');
 const env = (n) => {
   const v = process.env[n];
-  if (!v) throw new Error(`${n} is not set (see node local/cli.js status)`);
+  if (!v) throw new Error(`${n} is not set (see node scripts/cli.js status)`);
   return v;
 };
-const API_URL = env('API_URL');
-const ANON_KEY = env('ANON_KEY');
-const JWT_SECRET = env('JWT_SECRET');
-const DB_URL = env('DB_URL');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (s, p) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN);
-const lines = [];
-const say = (s = '') => {
-  lines.push(s);
-  process.stdout.write(s + '\n');
-};
+const pct = (s, p) => (s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN);
 
-const jwtFor = (sub) => {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 3600 })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(new TextEncoder().encode(JWT_SECRET));
-};
+const client = (token) =>
+  createClient(env('API_URL'), env('ANON_KEY'), {
+    auth: { persistSession: false, autoRefreshToken: false },
+    accessToken: async () => token,
+    realtime: { transport: ws, vsn: '2.0.0' },
+  });
 
-async function setup(db) {
+// ---------------------------------------------------------------------------------------------
+// Child: a share of the watchers. Messages from the parent: {type: 'join', …}, {type: 'collect'}.
+if (args[0] === '--child') {
+  const samples = []; // [index of the enrolment, time received] pairs
+  const screen = [];
+  let limitedGot = 0;
+  let fetches = 0;
+  let fetchErrors = 0;
+  const clients = [];
+  process.on('message', async (msg) => {
+    if (msg.type === 'join') {
+      const index = new Map(msg.ids.map((id, i) => [id, i]));
+      let errors = 0;
+      let refused = 0;
+      for (const w of msg.watchers) {
+        const c = client(w.token);
+        await c.realtime.setAuth(w.token);
+        const onHit = w.screen ? screenWatcher(c, msg.seq, index) : null;
+        const hit = (ids) => {
+          const now = Date.now();
+          if (w.level === 'limited') return void limitedGot++;
+          if (onHit) return onHit(ids);
+          for (const id of ids) {
+            const i = index.get(id);
+            if (i !== undefined) samples.push(i, now);
+          }
+        };
+        const ch =
+          msg.mode === 'broadcast'
+            ? c
+                .channel(msg.topic, { config: { private: true } })
+                .on('broadcast', { event: 'change' }, (m) => hit(m.payload.enrollment_ids ?? []))
+            : c
+                .channel(`pc-${randomUUID()}`)
+                .on(
+                  'postgres_changes',
+                  { event: 'UPDATE', schema: 'public', table: 'enrollments', filter: `sequence_id=eq.${msg.seq}` },
+                  (p) => hit([p.new.id]),
+                );
+        const st = await new Promise((resolve) =>
+          ch.subscribe((s) => {
+            if (s === 'SUBSCRIBED' || s === 'CHANNEL_ERROR' || s === 'TIMED_OUT') resolve(s);
+          }),
+        );
+        // A limited user is refused at join (the board's policy); anyone else is an error.
+        if (st !== 'SUBSCRIBED') {
+          if (w.level === 'limited') refused++;
+          else errors++;
+        }
+        clients.push(c);
+      }
+      process.send({ type: 'joined', errors, refused });
+    } else if (msg.type === 'collect') {
+      process.send({ type: 'samples', samples, screen, limitedGot, fetches, fetchErrors });
+      for (const c of clients) {
+        await c.removeAllChannels();
+        c.realtime.disconnect();
+      }
+      process.exit(0);
+    }
+  });
+
+  // What the board does with a change: fetch just those rows (coalesced) and the metrics.
+  function screenWatcher(c, seq, index) {
+    const pending = new Set();
+    let busy = false;
+    let metricsBusy = false;
+    let metricsAgain = false;
+    const metrics = async () => {
+      if (metricsBusy) return void (metricsAgain = true);
+      metricsBusy = true;
+      do {
+        metricsAgain = false;
+        await Promise.all([
+          c.rpc('sequence_metrics', { sequence_id: seq }),
+          c.rpc('sequence_stage_metrics', { sequence_id: seq }),
+        ]);
+      } while (metricsAgain);
+      metricsBusy = false;
+    };
+    const drain = async () => {
+      if (busy) return;
+      busy = true;
+      while (pending.size) {
+        const ids = [...pending];
+        pending.clear();
+        const r = await c.rpc('sequence_board_rows', { sequence_id: seq, enrollment_ids: ids });
+        const now = Date.now();
+        void metrics();
+        fetches++;
+        if (r.error) {
+          fetchErrors++;
+          continue;
+        }
+        for (const row of r.data) {
+          const i = index.get(row.id);
+          if (i !== undefined) screen.push(i, now);
+        }
+      }
+      busy = false;
+    };
+    return (ids) => {
+      for (const id of ids) pending.add(id);
+      void drain();
+    };
+  }
+} else {
+  await parent();
+}
+
+// ---------------------------------------------------------------------------------------------
+async function parent() {
+  const WATCHERS = Number(opt('watchers', 500));
+  const PROCS = Number(opt('procs', Math.max(2, os.cpus().length * 2)));
+  const RATE = Number(opt('rate', 50));
+  const SECONDS = Number(opt('seconds', 10));
+  const OUT = opt('out', null);
+  const MODES = opt('modes', 'broadcast,postgres_changes').split(',');
+  const JWT_SECRET = env('JWT_SECRET');
+  const lines = [];
+  const say = (s = '') => {
+    lines.push(s);
+    process.stdout.write(s + '\n');
+  };
+  const jwtFor = (sub) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 3600 })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .sign(new TextEncoder().encode(JWT_SECRET));
+  };
+
+  const db = new pg.Client({ connectionString: env('DB_URL') });
+  await db.connect();
+  // The driver's updates go through a pool, so one slow commit does not hold up the next
+  // update (on one connection they would queue, and the queue would count as latency).
+  const pool = new pg.Pool({ connectionString: env('DB_URL'), max: 8 });
+  const s = await setup(db, jwtFor);
+  const visibleUsers = s.users.filter((u) => u.level !== 'limited');
+  say(`date:    ${new Date().toISOString()}`);
+  say(
+    `nproc:   ${os.cpus().length} (${os.cpus()[0]?.model ?? '?'}), memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
+  );
+  say(
+    `load:    ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (1/5/15 min at start; shared machine)`,
+  );
+  say(
+    `setup:   ${WATCHERS} watchers over ${PROCS} child processes (supabase-js, vsn 2.0.0), users round-robin: ${s.users.map((u) => u.level).join(', ')};`,
+  );
+  say(
+    `         + ${visibleUsers.length} screen watchers in one more process (fetch the changed rows through RLS + refresh the metrics, coalesced);`,
+  );
+  say(
+    `         ${RATE} enrolment updates/s for ${SECONDS} s on a 200-enrolment board; delivery = received − update issued (one clock: the machine's; includes the commit)`,
+  );
+  say();
+  const results = [];
+  for (const mode of MODES) results.push(await run(mode));
+  say(
+    '| mode | join (s) | delivered / expected | delivery p50 ms | p95 | p99 | max | commit → screen p50 | p95 | row fetches | limited: refused at join / received | others failing to join |',
+  );
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '—');
+  for (const r of results) {
+    say(
+      `| ${r.mode} | ${r.joinS.toFixed(1)} | ${r.delivered.length} / ${r.want} | ${f(pct(r.delivered, 50))} | ${f(pct(r.delivered, 95))} | ${f(pct(r.delivered, 99))} | ${f(r.delivered.at(-1))} | ${f(pct(r.screen, 50))} | ${f(pct(r.screen, 95))} | ${r.fetches}${r.fetchErrors ? ` (${r.fetchErrors} failed)` : ''} | ${r.refused} / ${r.limitedGot} | ${r.joinErrors} |`,
+    );
+  }
+  say();
+  for (const r of results) {
+    say(
+      `${r.mode}: the driver's update round trip (issue → commit acknowledged) p50 ${pct(r.commit, 50).toFixed(1)} ms, p95 ${pct(r.commit, 95).toFixed(1)} ms; load at the end ${r.loadEnd}`,
+    );
+  }
+  const rc = await reloadCost(s);
+  say();
+  say(
+    `alone, after the run: the rows of one change (sequence_board_rows with 1 id) p50 ${pct(rc.rows, 50).toFixed(1)} ms, p95 ${pct(rc.rows, 95).toFixed(1)} ms;`,
+  );
+  say(
+    `                     the metrics (sequence_metrics + sequence_stage_metrics in parallel) p50 ${pct(rc.metrics, 50).toFixed(1)} ms, p95 ${pct(rc.metrics, 95).toFixed(1)} ms (HTTP, 200-enrolment board)`,
+  );
+  await db.end();
+  await pool.end();
+  if (OUT) fs.writeFileSync(OUT, lines.join('\n') + '\n');
+  process.exit(0);
+
+  async function run(mode) {
+    const topic = `board:${s.seq}:${s.key}`;
+    const share = Array.from({ length: PROCS }, () => []);
+    for (let i = 0; i < WATCHERS; i++) {
+      const u = s.users[i % s.users.length];
+      share[i % PROCS].push({ token: u.token, level: u.level, screen: false });
+    }
+    share.push(visibleUsers.map((u) => ({ token: u.token, level: u.level, screen: true })));
+    const children = share.map(() => fork(fileURLToPath(import.meta.url), ['--child'], { stdio: 'inherit' }));
+    const next = (c, type) => new Promise((resolve) => c.once('message', (m) => m.type === type && resolve(m)));
+    const t0 = performance.now();
+    const joined = await Promise.all(
+      children.map((c, i) => {
+        const p = next(c, 'joined');
+        c.send({ type: 'join', mode, topic, seq: s.seq, ids: s.ids, watchers: share[i] });
+        return p;
+      }),
+    );
+    const joinS = (performance.now() - t0) / 1000;
+    const joinErrors = joined.reduce((a, m) => a + m.errors, 0);
+    const refused = joined.reduce((a, m) => a + m.refused, 0);
+    if (joinErrors) process.stderr.write(`${mode}: ${joinErrors} watchers who may see the board could not join\n`);
+    await sleep(1500); // postgres_changes subscriptions become active shortly after SUBSCRIBED
+    const total = RATE * SECONDS;
+    const gap = 1000 / RATE;
+    const issued = s.ids.map(() => []);
+    const commit = [];
+    const start = performance.now();
+    const inflight = [];
+    for (let i = 0; i < total; i++) {
+      const k = i % s.ids.length;
+      const wait = start + i * gap - performance.now();
+      if (wait > 0) await sleep(wait);
+      // Open loop: the next update is issued on time even when a commit is slow.
+      const t = Date.now();
+      issued[k].push(t);
+      inflight.push(
+        pool
+          .query(`update enrollments set response_reason = $2 where id = $1`, [s.ids[k], `tick ${i}`])
+          .then(() => commit.push(Date.now() - t)),
+      );
+    }
+    await Promise.all(inflight);
+    await sleep(5000);
+    const loadEnd = os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    const got = await Promise.all(
+      children.map((c) => {
+        const p = next(c, 'samples');
+        c.send({ type: 'collect' });
+        return p;
+      }),
+    );
+    // Each enrolment is touched again only after a full cycle of 200 (4 s at 50/s): a sample
+    // belongs to the last update of its enrolment issued at or before it was received.
+    const latency = (pairs, out) => {
+      for (let j = 0; j < pairs.length; j += 2) {
+        const times = issued[pairs[j]];
+        const at = pairs[j + 1];
+        let t = -1;
+        for (const x of times) if (x <= at) t = x;
+        if (t >= 0) out.push(at - t);
+      }
+    };
+    const delivered = [];
+    const screen = [];
+    for (const g of got) {
+      latency(g.samples, delivered);
+      latency(g.screen, screen);
+    }
+    delivered.sort((a, b) => a - b);
+    screen.sort((a, b) => a - b);
+    commit.sort((a, b) => a - b);
+    const watchersSeeing = Array.from({ length: WATCHERS }, (_, i) => s.users[i % s.users.length]).filter(
+      (u) => u.level !== 'limited',
+    ).length;
+    return {
+      mode,
+      joinS,
+      delivered,
+      screen,
+      commit,
+      loadEnd,
+      refused,
+      joinErrors,
+      want: total * watchersSeeing,
+      limitedGot: got.reduce((a, g) => a + g.limitedGot, 0),
+      fetches: got.reduce((a, g) => a + g.fetches, 0),
+      fetchErrors: got.reduce((a, g) => a + g.fetchErrors, 0),
+    };
+  }
+}
+
+async function setup(db, jwtFor) {
   const org = (
     await db.query(`insert into organizations (name, plan) values ($1, 'plus') returning id`, [
       `bench-live-${Date.now()}`,
@@ -97,131 +378,21 @@ async function setup(db) {
   return { org, seq, key, users, ids };
 }
 
-async function run(mode, db, s) {
-  const clients = [];
-  const samples = [];
-  const committed = new Map();
-  let limitedGot = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < WATCHERS; i++) {
-    const u = s.users[i % s.users.length];
-    const c = createClient(API_URL, ANON_KEY, {
-      auth: { persistSession: false, autoRefreshToken: false },
-      accessToken: async () => u.token,
-      realtime: { transport: ws, vsn: '2.0.0' },
-    });
-    await c.realtime.setAuth(u.token);
-    const onHit = (ids) => {
-      const now = performance.now();
-      if (u.level === 'limited') return void limitedGot++;
-      for (const id of ids) {
-        const t = committed.get(id);
-        if (t !== undefined) samples.push(now - t);
-      }
-    };
-    const ch =
-      mode === 'broadcast'
-        ? c
-            .channel(`board:${s.seq}:${s.key}`, { config: { private: true } })
-            .on('broadcast', { event: 'change' }, (m) => onHit(m.payload.enrollment_ids ?? []))
-        : c
-            .channel(`pc-${s.seq}-${i}`)
-            .on(
-              'postgres_changes',
-              { event: 'UPDATE', schema: 'public', table: 'enrollments', filter: `sequence_id=eq.${s.seq}` },
-              (p) => onHit([p.new.id]),
-            );
-    await new Promise((resolve) => {
-      ch.subscribe((st) => {
-        if (st === 'SUBSCRIBED' || st === 'CHANNEL_ERROR' || st === 'TIMED_OUT') resolve(st);
-      });
-    });
-    clients.push(c);
-  }
-  const joinS = (performance.now() - t0) / 1000;
-  await sleep(1500); // postgres_changes subscriptions become active shortly after SUBSCRIBED
-  const total = RATE * SECONDS;
-  const gap = 1000 / RATE;
-  const start = performance.now();
-  for (let i = 0; i < total; i++) {
-    const id = s.ids[i % s.ids.length];
-    const target = start + i * gap;
-    const wait = target - performance.now();
-    if (wait > 0) await sleep(wait);
-    // Timed from the moment the statement is issued: a broadcast can reach a watcher before the
-    // commit's acknowledgement reaches the driver, so this includes the commit (conservative).
-    committed.set(id, performance.now());
-    await db.query(`update enrollments set response_reason = $2 where id = $1`, [id, `tick ${i}`]);
-    // Each id is touched again only after a full cycle of 200 ids (4 s at 50/s); late deliveries
-    // of the previous touch are not counted against the next.
-  }
-  await sleep(5000);
-  const visible = s.users.filter((u) => u.level !== 'limited').length;
-  const watchersSeeing = Array.from({ length: WATCHERS }, (_, i) => s.users[i % s.users.length]).filter(
-    (u) => u.level !== 'limited',
-  ).length;
-  for (const c of clients) {
-    await c.removeAllChannels();
-    c.realtime.disconnect();
-  }
-  samples.sort((a, b) => a - b);
-  return { mode, samples, want: total * watchersSeeing, limitedGot, joinS, visible };
-}
-
 async function reloadCost(s) {
-  const c = createClient(API_URL, ANON_KEY, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    accessToken: async () => s.users[2].token,
-    realtime: { transport: ws },
-  });
-  const t = [];
+  const c = client(s.users[2].token);
+  const rows = [];
+  const metrics = [];
   for (let i = 0; i < 60; i++) {
-    const a = performance.now();
+    let a = performance.now();
+    await c.rpc('sequence_board_rows', { sequence_id: s.seq, enrollment_ids: [s.ids[i % s.ids.length]] });
+    rows.push(performance.now() - a);
+    a = performance.now();
     await Promise.all([
-      c.rpc('sequence_board', { sequence_id: s.seq }),
       c.rpc('sequence_metrics', { sequence_id: s.seq }),
       c.rpc('sequence_stage_metrics', { sequence_id: s.seq }),
     ]);
-    t.push(performance.now() - a);
+    metrics.push(performance.now() - a);
   }
-  t.sort((a, b) => a - b);
-  return t.slice(10);
+  const cut = (t) => t.slice(10).sort((a, b) => a - b);
+  return { rows: cut(rows), metrics: cut(metrics) };
 }
-
-const db = new pg.Client({ connectionString: DB_URL });
-await db.connect();
-const s = await setup(db);
-say(`date:    ${new Date().toISOString()}`);
-say(
-  `nproc:   ${os.cpus().length} (${os.cpus()[0]?.model ?? '?'}), memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
-);
-say(
-  `load:    ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')} (1/5/15 min at start; shared machine)`,
-);
-say(
-  `setup:   ${WATCHERS} watchers in one Node process (supabase-js, vsn 2.0.0), users round-robin: ${s.users.map((u) => u.level).join(', ')};`,
-);
-say(
-  `         ${RATE} enrolment updates/s for ${SECONDS} s on a 200-enrolment board; latency = receive − update issued (includes the commit)`,
-);
-say();
-say('| mode | join (s) | delivered / expected | p50 ms | p95 ms | p99 ms | max ms | limited user received |');
-say('|---|---|---|---|---|---|---|---|');
-for (const mode of MODES) {
-  const r = await run(mode, db, s);
-  const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : '—');
-  say(
-    `| ${mode} | ${r.joinS.toFixed(1)} | ${r.samples.length} / ${r.want} | ${f(pct(r.samples, 50))} | ${f(pct(r.samples, 95))} | ${f(pct(r.samples, 99))} | ${f(r.samples.at(-1))} | ${r.limitedGot} |`,
-  );
-}
-const rc = await reloadCost(s);
-say();
-say(
-  `board reload after a change (sequence_board + sequence_metrics + sequence_stage_metrics in parallel, 200 enrolments, HTTP): p50 ${pct(rc, 50).toFixed(1)} ms, p95 ${pct(rc, 95).toFixed(1)} ms`,
-);
-await db.end();
-if (OUT) fs.writeFileSync(OUT, lines.join('\n') + '\n');
-process.exit(0);

@@ -177,6 +177,22 @@ where st.status = 'sent'
   and (k <= 7 or (k = 8 and abs(hashtext(st.id::text)) % 100 < 10) or (k = 9 and abs(hashtext(st.id::text)) % 100 < 2))
 limit 5000000;
 
+-- The reporting marks (20261129150000_reporting.sql, issue 15) that the skipped per-row triggers
+-- would have written: first human open, first machine open and first human click on each stage
+-- and its enrolment, and the enrolment's first send — the same statements as the migration's
+-- backfill, so the metrics count real numbers.
+update enrollment_stages s set opened_at = x.h, machine_opened_at = x.m, clicked_at = x.c
+from (select v.enrollment_stage_id,
+             min(v.occurred_at) filter (where v.kind = 'opened' and not v.is_machine) as h,
+             min(v.occurred_at) filter (where v.kind = 'opened' and v.is_machine) as m,
+             min(v.occurred_at) filter (where v.kind = 'clicked' and not v.is_machine) as c
+      from email_events v where v.kind in ('opened', 'clicked') group by v.enrollment_stage_id) x
+where s.id = x.enrollment_stage_id;
+update enrollments e set opened_at = s.opened_at, machine_opened_at = s.machine_opened_at, clicked_at = s.clicked_at,
+                         contacted_at = s.sent_at
+from enrollment_stages s
+where s.enrollment_id = e.id and s.status = 'sent';
+
 set session_replication_role = origin;
 
 -- The bulk path wrote what the skipped triggers and FKs would have: prove it.

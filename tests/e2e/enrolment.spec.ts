@@ -82,14 +82,19 @@ test('a user overrides a replied candidate’s response from the Replied tab and
   const hannah = await signedIn(browser, 'hm@acme.test');
   await hannah.goto(BACKEND);
   await hannah.getByRole('tab', { name: /Replied/ }).click();
-  const select = hannah.getByRole('combobox', { name: /Set response for/ }).first();
-  const label = (await select.getAttribute('aria-label'))!;
+  const menu = hannah.getByRole('button', { name: /Set response for/ }).first();
+  const label = (await menu.getAttribute('aria-label'))!;
   const name = label.replace('Set response for ', '');
-  await select.selectOption('not_interested');
+  await menu.click();
+  await hannah.getByRole('menuitem', { name: 'Not interested…' }).click();
+  const ask = hannah.getByRole('dialog', { name: `${name}: not interested` });
+  await ask.getByLabel('Reason (optional)').fill('Happy in their current role');
+  await ask.getByRole('button', { name: 'Set not interested' }).click();
   await expect(
     hannah.getByRole('status').filter({ hasText: `${name}: response set to Not interested.` }),
   ).toBeVisible();
+  await expect(ask).toBeHidden();
   await hannah.reload();
   await hannah.getByRole('tab', { name: /Replied/ }).click();
-  await expect(hannah.getByRole('combobox', { name: label })).toHaveValue('not_interested');
+  await expect(hannah.getByRole('button', { name: label })).toHaveText('Not interested');
 });

@@ -31,11 +31,23 @@ test('a reply from the inbox moves the row to Replied and changes the reply rate
   }>('select organization_id, sequence_id from public.enrollments where id = $1', [sent.enrollmentId]);
   // Someone else in the organisation watches the board.
   const watcher = await signableMember({ id: orgId, name: 'org' }, { level: 'elevated' });
+  // A second candidate in the same sequence, whom the reply does not concern.
+  const other = await createCandidate({ id: orgId, name: 'org' }, { firstName: 'Uma', lastName: 'Unrelated' });
+  const [uma] = await enroll(watcher, sequenceId, [other.id], true);
+  expect(uma?.ok).toBe(true);
+  // Paused, so no scheduled send changes the rates while the test watches them.
+  const paused = await watcher.client.rpc('pause_enrollments', { enrollment_ids: [uma!.enrollment_id!] });
+  expect(paused.error).toBeNull();
   const board = await signedIn(browser, watcher.email);
   await board.goto(`/sequences/${sequenceId}`);
   await expect(metric(board, 'Reply rate')).toHaveText('0%');
   await expect(tabCount(board, /^Replied/)).toHaveText('0');
   await expect(board.getByRole('row').filter({ hasText: 'Quinn' })).toContainText('1 of 2 sent');
+  // Mark Uma's row element: a live change patches the rows it names and leaves the others alone.
+  await board
+    .getByRole('row')
+    .filter({ hasText: 'Uma Unrelated' })
+    .evaluate((el) => el.setAttribute('data-probe', 'kept'));
 
   // The candidate answers from the mail catcher's inbox.
   await page.goto(`${process.env.MAIL_URL}/messages/${encodeURIComponent(sent.message.id)}`);
@@ -47,6 +59,9 @@ test('a reply from the inbox moves the row to Replied and changes the reply rate
   // Without reload, the watcher's board moved the candidate and the reply rate.
   await expect(tabCount(board, /^Replied/)).toHaveText('1');
   await expect(metric(board, 'Reply rate')).toHaveText('100%');
+  // Quinn left In progress; Uma's row is still the very same element.
+  await expect(board.getByRole('row').filter({ hasText: 'Quinn' })).toHaveCount(0);
+  await expect(board.locator('tr[data-probe="kept"]')).toContainText('Uma Unrelated');
   await board.getByRole('tab', { name: /^Replied/ }).click();
   const quinn = board.getByRole('row').filter({ hasText: 'Quinn' });
   await expect(quinn).toBeVisible();
@@ -102,6 +117,25 @@ test('bulk edit across two batches edits only the larger group and says who was 
   ]);
   // The selection was used up; nothing stays selected behind the report.
   await expect(page.getByRole('group', { name: 'Bulk actions' })).toContainText('0 selected');
+
+  // One enrolment on its own: Actions → Edit sequence.
+  await page.getByRole('button', { name: 'Actions for Dov Batch' }).click();
+  await page.getByRole('menuitem', { name: 'Edit sequence' }).click();
+  const single = page.getByRole('dialog', { name: 'Edit sequence' });
+  await single.getByLabel('Subject (stage 2)').fill('Just for Dov');
+  await single.getByRole('button', { name: 'Edit 1 sequence' }).click();
+  await expect
+    .poll(
+      async () =>
+        (
+          await db().query(
+            `select s.subject from public.enrollment_stages s join public.candidates c on c.id = s.candidate_id
+         where s.sequence_id = $1 and s.position = 1 and c.first_name = 'Dov'`,
+            [seq.id],
+          )
+        ).rows[0]?.subject,
+    )
+    .toBe('Just for Dov');
 });
 
 test("the home chart's bar for this week drills down to the right candidates, Mine then Everyone", async ({

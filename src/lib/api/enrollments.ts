@@ -159,27 +159,16 @@ export interface EnrollmentRow {
   responseProvider: string | null;
   responseConfidence: number | null;
   startedAt: string | null;
+  /** The board's order: newest first (then by id). */
+  createdAt: string;
   candidate: { id: string; name: string; email: string | null };
   stages: BoardStage[];
 }
 
-type BoardRow = {
-  id: string;
-  batch_id: string | null;
-  status: EnrollmentStatus;
-  response_status: ResponseStatus;
+type BoardRowsFn = Database['public']['Functions']['sequence_board_rows'];
+/** A row of sequence_board_rows, with its `stages` JSON typed. */
+type BoardRow = Omit<BoardRowsFn['Returns'][number], 'stages' | 'pipeline'> & {
   pipeline: PipelineState;
-  interested: boolean;
-  converted: boolean;
-  end_reason: string | null;
-  hidden_reply_reason: string | null;
-  response_provider: string | null;
-  response_confidence: number | null;
-  started_at: string | null;
-  candidate_id: string | null;
-  candidate_name: string | null;
-  candidate_email: string | null;
-  total: number;
   stages: Array<{
     position: number;
     type: BoardStage['type'];
@@ -191,55 +180,102 @@ type BoardRow = {
   }>;
 };
 
-/** Rows per page of sequence_board: hosted Supabase (PostgREST's max-rows) answers at most 1,000. */
-const PAGE = 1000;
+/** Rows per request of sequence_board_rows: hosted Supabase (PostgREST's max-rows) answers at most 1,000. */
+export const BOARD_PAGE = 1000;
+
+function boardRow(r: BoardRow): EnrollmentRow {
+  return {
+    id: r.id,
+    batchId: r.batch_id,
+    status: r.status,
+    responseStatus: r.response_status,
+    pipeline: r.pipeline,
+    interested: r.interested,
+    converted: r.converted,
+    endReason: r.end_reason,
+    hiddenReplyReason: r.hidden_reply_reason,
+    responseProvider: r.response_provider,
+    responseConfidence: r.response_confidence,
+    startedAt: r.started_at,
+    createdAt: r.created_at,
+    candidate: {
+      id: r.candidate_id ?? '',
+      name: r.candidate_name || 'Unknown candidate',
+      email: r.candidate_email,
+    },
+    stages: r.stages.map((s) => ({
+      position: s.position,
+      type: s.type,
+      status: s.status,
+      scheduledAt: s.scheduled_at,
+      sentAt: s.sent_at,
+      sendWindow: s.send_window,
+      deferredReason: s.deferred_reason,
+    })),
+  };
+}
+
+function boardRows(args: BoardRowsFn['Args']) {
+  return supabase.rpc('sequence_board_rows', args).overrideTypes<BoardRow[], { merge: false }>();
+}
 
 /**
- * A sequence's enrolments, newest first, with their stages (RLS decides which the user sees).
- * The first page says how many there are; the other pages are fetched in parallel.
+ * One slice of a sequence's enrolments, newest first (RLS decides which the user sees): `limit`
+ * (at most 1,000) rows from `offset`. The board asks for a small first slice so rows paint at
+ * once, then for the rest with {@link listEnrollmentsFrom}.
  */
-export async function listEnrollments(sequenceId: string): Promise<Result<EnrollmentRow[]>> {
-  const page = (n: number) =>
-    supabase.rpc('sequence_board', { sequence_id: sequenceId, page: n }).overrideTypes<BoardRow[], { merge: false }>();
-  const first = await page(0);
-  if (first.error) return fail(first.error, 'Could not load the enrolments.');
-  const total = first.data[0]?.total ?? 0;
-  const rest = await Promise.all(
-    Array.from({ length: Math.max(0, Math.ceil(total / PAGE) - 1) }, (_, i) => page(i + 1)),
+export async function listEnrollmentPage(
+  sequenceId: string,
+  offset: number,
+  limit: number,
+): Promise<Result<EnrollmentRow[]>> {
+  const { data, error } = await boardRows({ sequence_id: sequenceId, row_offset: offset, row_limit: limit });
+  if (error) return fail(error, 'Could not load the enrolments.');
+  return ok(data.map(boardRow));
+}
+
+/**
+ * Every enrolment from `offset` on. With `expected` (how many there are in all, from the
+ * metrics) the pages are fetched in parallel; pages keep coming while the last one is full, so
+ * enrolments added meanwhile are not cut off.
+ */
+export async function listEnrollmentsFrom(
+  sequenceId: string,
+  offset: number,
+  expected: number | null,
+): Promise<Result<EnrollmentRow[]>> {
+  const n = expected === null ? 1 : Math.max(1, Math.ceil((expected - offset) / BOARD_PAGE));
+  const pages = await Promise.all(
+    Array.from({ length: n }, (_, i) => listEnrollmentPage(sequenceId, offset + i * BOARD_PAGE, BOARD_PAGE)),
   );
-  const failed = rest.find((r) => r.error);
-  if (failed?.error) return fail(failed.error, 'Could not load the enrolments.');
-  const data = [...first.data, ...rest.flatMap((r) => r.data ?? [])];
-  return ok(
-    data.map((r) => ({
-      id: r.id,
-      batchId: r.batch_id,
-      status: r.status,
-      responseStatus: r.response_status,
-      pipeline: r.pipeline,
-      interested: r.interested,
-      converted: r.converted,
-      endReason: r.end_reason,
-      hiddenReplyReason: r.hidden_reply_reason,
-      responseProvider: r.response_provider,
-      responseConfidence: r.response_confidence,
-      startedAt: r.started_at,
-      candidate: {
-        id: r.candidate_id ?? '',
-        name: r.candidate_name || 'Unknown candidate',
-        email: r.candidate_email,
-      },
-      stages: r.stages.map((s) => ({
-        position: s.position,
-        type: s.type,
-        status: s.status,
-        scheduledAt: s.scheduled_at,
-        sentAt: s.sent_at,
-        sendWindow: s.send_window,
-        deferredReason: s.deferred_reason,
-      })),
-    })),
-  );
+  const out: EnrollmentRow[] = [];
+  for (const p of pages) {
+    if (!p.ok) return p;
+    out.push(...p.data);
+  }
+  let last = pages.at(-1);
+  let at = offset + n * BOARD_PAGE;
+  while (last?.ok && last.data.length === BOARD_PAGE) {
+    last = await listEnrollmentPage(sequenceId, at, BOARD_PAGE);
+    if (!last.ok) return last;
+    out.push(...last.data);
+    at += BOARD_PAGE;
+  }
+  return ok(out);
+}
+
+/**
+ * Just the enrolments `ids` of a sequence, as the board shows them (at most 1,000). Ids left out
+ * of the answer are no longer on the board for this user (not of this sequence, or not visible).
+ */
+export async function listEnrollmentsById(
+  sequenceId: string,
+  ids: readonly string[],
+): Promise<Result<EnrollmentRow[]>> {
+  if (ids.length === 0) return ok([]);
+  const { data, error } = await boardRows({ sequence_id: sequenceId, enrollment_ids: [...ids] });
+  if (error) return fail(error, 'Could not load the changed enrolments.');
+  return ok(data.map(boardRow));
 }
 
 export type SettableResponse = 'replied' | 'interested' | 'not_interested';
@@ -258,9 +294,20 @@ export async function setResponseStatus(
   return error ? fail(error, 'Could not set the response.') : ok(null);
 }
 
+/** broadcast_board_changes names at most 100 enrolments per message; a full list may mean more. */
+const MESSAGE_IDS = 100;
+/** The ids a board message names, or null when it may stand for more. */
+function changedIds(payload: unknown): string[] | null {
+  const ids = (payload as { enrollment_ids?: unknown } | null)?.enrollment_ids;
+  if (!Array.isArray(ids) || ids.length >= MESSAGE_IDS) return null;
+  return ids.filter((x): x is string => typeof x === 'string');
+}
+
 /**
  * Calls `onChange` whenever an enrolment of the sequence, one of its stages, an open, a click
- * or a reply changes, for everyone watching (SPEC S8). Database broadcast on the private channel
+ * or a reply changes, for everyone watching (SPEC S8), with the ids of the enrolments concerned,
+ * or `null` when everything may have changed (the channel reconnected, or a statement touched
+ * more enrolments than a message names). Database broadcast on the private channel
  * `board:<sequence id>:<channel key>`, authorised once at join by RLS
  * (20261129150100_live_boards_broadcast.sql, keyed by 20261129190200; chosen over
  * postgres_changes by bench/live-boards.js). When the key rotates (someone may have lost access)
@@ -271,7 +318,7 @@ export async function setResponseStatus(
  */
 export function watchEnrollments(
   sequenceId: string,
-  onChange: () => void,
+  onChange: (enrollmentIds: string[] | null) => void,
   onStatus: (live: boolean) => void = () => {},
 ): () => void {
   let channel: RealtimeChannel | null = null;
@@ -282,17 +329,17 @@ export function watchEnrollments(
     if (!data) {
       // Not visible (any more): nothing to watch; the board's own reload says so.
       onStatus(false);
-      onChange();
+      onChange(null);
       return;
     }
     channel = supabase
       .channel(`board:${sequenceId}:${data.channel_key}`, { config: { private: true } })
-      .on('broadcast', { event: 'change' }, onChange)
+      .on('broadcast', { event: 'change' }, (m) => onChange(changedIds(m.payload)))
       .on('broadcast', { event: 'access-changed' }, () => void rejoin())
       .subscribe((status) => {
         onStatus(status === 'SUBSCRIBED');
         // Changes made while the channel was down were not heard: catch up once it is back.
-        if (status === 'SUBSCRIBED') onChange();
+        if (status === 'SUBSCRIBED') onChange(null);
       });
   };
   const rejoin = async () => {

@@ -34,7 +34,6 @@ import {
   listDraftStages,
   listSenders,
   saveDraftStages,
-  textToDoc,
   type DraftStage,
   type SenderOption,
 } from '$lib/api/candidate-profile';
@@ -42,6 +41,7 @@ import { getSequence, listJobs, type JobOption, type SequenceDetail } from '$lib
 import { generateAiTokens, reviewAiToken, type AiTokenValue } from '$lib/api/ai-tokens';
 import { parseEmailList } from '$lib/enrol-emails';
 import { gapText, missingTokens, type TokenGap } from '$lib/enrol-blockers';
+import { plainToDoc } from '$shared/email/plain-body.ts';
 import { isValidEmailAddress, type DocNode, type RenderContext, type StageDraft } from '$shared/email/index.ts';
 import { SvelteMap } from 'svelte/reactivity';
 
@@ -123,7 +123,7 @@ export class DraftEdit {
           delayDays: s.delayDays,
           delayHours: s.delayHours,
           senderUserId: s.senderUserId,
-          ...(before && before.bodyText !== s.bodyText ? { body: textToDoc(s.bodyText) } : {}),
+          ...(before && before.bodyText !== s.bodyText ? { body: plainToDoc(s.bodyText) } : {}),
         };
       });
     const r = await saveDraftStages(this.enrollmentId, edits);
@@ -542,7 +542,7 @@ export class EnrolDialogState {
             type: s.type,
             delay: { days: s.delayDays, hours: s.delayHours },
             subject: s.subject,
-            body: (unchanged && t ? t.body : textToDoc(s.bodyText)) as DocNode,
+            body: (unchanged && t ? t.body : plainToDoc(s.bodyText)) as DocNode,
           };
         }),
         senders: edit.stages.map((s) => s.senderUserId),

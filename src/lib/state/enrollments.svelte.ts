@@ -1,13 +1,21 @@
 // A sequence's enrolments as a live board: the pipeline tabs the article defines (Enrolled,
 // In progress, Completed – no reply, Replied, Interested, Converted, plus Drafts and Stopped),
 // search inside the sequence, the metrics, selection for bulk actions (cancel, pause, resume,
-// start, edit) with per-enrolment results, and live reloads whenever the database broadcasts a
+// start, edit) with per-enrolment results, and live updates whenever the database broadcasts a
 // change (stages sending, opens, clicks, replies, someone else acting), so everyone watching sees
 // the same thing without reload.
+//
+// Loading: a small first slice of rows and the metrics (which carry every tab's count) arrive
+// together, so the board paints at once; the other rows follow. A live change names the
+// enrolments it touched: only those rows are fetched again (through RLS) and replaced, the other
+// rows keep their objects (and so their DOM and scroll position), and the metrics refresh.
 import {
+  BOARD_PAGE,
   cancelEnrollments,
   editBatch,
-  listEnrollments,
+  listEnrollmentPage,
+  listEnrollmentsById,
+  listEnrollmentsFrom,
   pauseEnrollments,
   reasonText,
   resumeEnrollments,
@@ -124,11 +132,67 @@ export function largestBatchGroup(rows: readonly EnrollmentRow[]): { batchId: st
   return { batchId: best[0].startsWith('single:') ? null : best[0], ids: best[1] };
 }
 
+/** Board order: newest first, then by id (as sequence_board_rows answers). */
+function before(a: EnrollmentRow, b: EnrollmentRow): boolean {
+  return a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
+}
+
+/**
+ * Applies a live change to the board's rows: each of `asked` is replaced by its fresh row from
+ * `fetched`, or removed when the answer left it out (it is no longer visible); fresh rows not on
+ * the board yet are inserted in board order. Every other row is kept as the same object, so
+ * nothing about it re-renders. Returns `rows` itself when nothing changed.
+ */
+export function mergeRows(
+  rows: readonly EnrollmentRow[],
+  asked: Iterable<string>,
+  fetched: readonly EnrollmentRow[],
+): readonly EnrollmentRow[] {
+  // Throwaway lookups of a pure function, never reactive state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const fresh = new Map(fetched.map((r) => [r.id, r]));
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const gone = new Set([...asked].filter((id) => !fresh.has(id)));
+  let changed = false;
+  const out: EnrollmentRow[] = [];
+  for (const r of rows) {
+    if (gone.has(r.id)) {
+      changed = true;
+      continue;
+    }
+    const f = fresh.get(r.id);
+    if (f) {
+      fresh.delete(r.id);
+      changed = true;
+      out.push(f);
+    } else out.push(r);
+  }
+  for (const f of fresh.values()) {
+    changed = true;
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(out[mid]!, f)) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, f);
+  }
+  return changed ? out : rows;
+}
+
+/** Rows in the board's first request: enough to fill the screen, small enough to be quick. */
+export const FIRST_ROWS = 50;
+/** A reload (retry, reconnect) reads full pages: the rows on screen stay until it is done. */
+const BOARD_FIRST_RELOAD = BOARD_PAGE;
+
 export class EnrollmentBoardState {
-  #rows = $state.raw<EnrollmentRow[]>([]);
+  #rows = $state.raw<readonly EnrollmentRow[]>([]);
   #metrics = $state.raw<SequenceMetrics | null>(null);
   #stages = $state.raw<StageMetrics[]>([]);
   #loaded = $state(false);
+  /** Whether every row is loaded (until then the tab counts come from the metrics). */
+  #complete = $state(false);
   #error = $state<string | null>(null);
   #busy = $state(false);
   #live = $state(false);
@@ -139,10 +203,17 @@ export class EnrollmentBoardState {
   query = $state('');
   readonly selected = new SvelteSet<string>();
   #stopWatching: (() => void) | null = null;
-  #seq = 0;
+  /** Bumped when a full load starts: a patch begun before it is superseded by it. */
+  #generation = 0;
   #inFlight: Promise<void> | null = null;
   #again = false;
   #revealed = false;
+  /** Enrolments named by live changes, waiting to be fetched again (bookkeeping, not shown). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #pending = new Set<string>();
+  #patching: Promise<void> | null = null;
+  #metricsInFlight: Promise<void> | null = null;
+  #metricsAgain = false;
 
   constructor(readonly sequenceId: string) {}
 
@@ -155,8 +226,17 @@ export class EnrollmentBoardState {
   get stageMetrics(): readonly StageMetrics[] {
     return this.#stages;
   }
+  /** Whether the first rows and the counts are in. */
   get loaded(): boolean {
     return this.#loaded;
+  }
+  /** Whether the tab counts are known (a 0 while loading would be a wrong number). */
+  get countsKnown(): boolean {
+    return this.#loaded && (this.#complete || this.#metrics !== null);
+  }
+  /** Whether every row is in (the list may still be growing until then). */
+  get complete(): boolean {
+    return this.#complete;
   }
   get error(): string | null {
     return this.#error;
@@ -186,7 +266,21 @@ export class EnrollmentBoardState {
     this.#deselected = 0;
   }
 
+  /** Every tab's count: from the rows once all are in, from the metrics (same rules, in SQL) before. */
   counts = $derived.by(() => {
+    const m = this.#metrics;
+    if (!this.#complete && m) {
+      return {
+        enrolled: m.enrolled,
+        in_progress: m.inProgress,
+        completed: m.completed,
+        replied: m.replied,
+        interested: m.interested,
+        converted: m.converted,
+        drafts: m.drafts,
+        stopped: m.stopped,
+      } satisfies Record<BoardColumn, number>;
+    }
     const c = Object.fromEntries(COLUMNS.map((x) => [x.id, 0])) as Record<BoardColumn, number>;
     for (const r of this.#rows) for (const col of COLUMNS) if (inColumn(r, col.id)) c[col.id]++;
     return c;
@@ -227,8 +321,8 @@ export class EnrollmentBoardState {
   });
 
   /**
-   * Reloads rows and metrics. A reload asked for while one runs is coalesced into one more
-   * after it, so a burst of changes costs two reloads and the last change is always shown.
+   * Loads every row and the metrics. A load asked for while one runs is coalesced into one more
+   * after it, so a burst costs two loads and the last state is always shown.
    */
   load(): Promise<void> {
     if (this.#inFlight) {
@@ -240,30 +334,120 @@ export class EnrollmentBoardState {
       if (this.#again) {
         this.#again = false;
         void this.load();
-      }
+      } else if (this.#pending.size) void this.#patch();
     });
     return this.#inFlight;
   }
 
   async #load(): Promise<void> {
-    const seq = ++this.#seq;
+    const generation = ++this.#generation;
+    // The first time, a small slice paints at once; a reload keeps the rows on screen meanwhile.
+    const first = this.#loaded ? BOARD_FIRST_RELOAD : FIRST_ROWS;
     const [r, m, st] = await Promise.all([
-      listEnrollments(this.sequenceId),
+      listEnrollmentPage(this.sequenceId, 0, first),
       sequenceMetrics(this.sequenceId),
       stageMetrics(this.sequenceId),
     ]);
-    if (seq !== this.#seq) return;
-    this.#loaded = true;
-    if (!r.ok) {
-      this.#error = r.error;
-      return;
-    }
-    this.#error = m.ok ? (st.ok ? null : st.error) : m.error;
+    if (generation !== this.#generation) return;
+    this.#error = r.ok ? (m.ok ? (st.ok ? null : st.error) : m.error) : r.error;
     if (m.ok) this.#metrics = m.data;
     if (st.ok) this.#stages = st.data;
-    this.#rows = r.data;
+    if (!r.ok) {
+      this.#loaded = true;
+      return;
+    }
+    let rows = r.data;
+    if (r.data.length === first) {
+      if (!this.#loaded) {
+        this.#rows = rows;
+        this.#complete = false;
+        this.#loaded = true;
+      }
+      const total = m.ok ? m.data.enrolled + m.data.drafts : null;
+      const rest = await listEnrollmentsFrom(this.sequenceId, first, total);
+      if (generation !== this.#generation) return;
+      if (!rest.ok) {
+        this.#error = rest.error;
+        return;
+      }
+      // A row that moved up a page while the pages were read would be listed twice.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway lookup
+      const seen = new Set(rows.map((x) => x.id));
+      rows = [...rows, ...rest.data.filter((x) => !seen.has(x.id))];
+    }
+    this.#rows = rows;
+    this.#complete = true;
+    this.#loaded = true;
+    this.#afterChange();
+  }
+
+  /** Fetches again just the enrolments live changes named, and refreshes the metrics. */
+  #patch(): Promise<void> {
+    if (this.#patching) return this.#patching;
+    this.#patching = (async () => {
+      while (this.#pending.size && !this.#inFlight) {
+        const ids = [...this.#pending];
+        this.#pending.clear();
+        const generation = this.#generation;
+        // The rows first (what moved, on screen at once), then the rates: asked together, the
+        // metrics' two reads would queue beside the rows' one.
+        const r = await listEnrollmentsById(this.sequenceId, ids);
+        void this.#refreshMetrics();
+        // A full load began meanwhile: it reads these rows too (or again, after it, via #pending).
+        if (generation !== this.#generation) {
+          for (const id of ids) this.#pending.add(id);
+          continue;
+        }
+        if (!r.ok) {
+          this.#error = r.error;
+          continue;
+        }
+        this.#rows = mergeRows(this.#rows, ids, r.data);
+        this.#afterChange();
+      }
+    })().finally(() => {
+      this.#patching = null;
+    });
+    return this.#patching;
+  }
+
+  /** Re-reads the metrics and the stage breakdown; coalesced like load(). */
+  #refreshMetrics(): Promise<void> {
+    if (this.#metricsInFlight) {
+      this.#metricsAgain = true;
+      return this.#metricsInFlight;
+    }
+    this.#metricsInFlight = (async () => {
+      const [m, st] = await Promise.all([sequenceMetrics(this.sequenceId), stageMetrics(this.sequenceId)]);
+      if (m.ok) this.#metrics = m.data;
+      if (st.ok) this.#stages = st.data;
+    })().finally(() => {
+      this.#metricsInFlight = null;
+      if (this.#metricsAgain) {
+        this.#metricsAgain = false;
+        void this.#refreshMetrics();
+      }
+    });
+    return this.#metricsInFlight;
+  }
+
+  /**
+   * Applies a change to the enrolments `ids` (null: anything may have changed): those rows are
+   * fetched again and replaced, everything else stays as it is.
+   */
+  changed(ids: readonly string[] | null): Promise<void> {
+    if (ids === null || !this.#loaded) return this.load();
+    for (const id of ids) this.#pending.add(id);
+    // While a full load runs the ids wait for it (its finally() patches them).
+    if (this.#inFlight) return this.#inFlight;
+    return this.#patch();
+  }
+
+  /** After rows changed: open the board on the focused enrolment, re-validate the selection. */
+  #afterChange(): void {
+    const rows = this.#rows;
     if (this.focus && !this.#revealed) {
-      const row = r.data.find((e) => e.id === this.focus);
+      const row = rows.find((e) => e.id === this.focus);
       if (row) {
         this.#column =
           (['replied', 'in_progress', 'completed', 'stopped', 'drafts'] as const).find((c) => inColumn(row, c)) ??
@@ -273,9 +457,12 @@ export class EnrollmentBoardState {
     }
     // Re-validate the selection: rows that left this tab (a reply arrived, someone cancelled)
     // are deselected, so no action is offered on rows that are no longer shown.
+    if (this.selected.size === 0) return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway lookup
+    const byId = new Map(rows.map((e) => [e.id, e]));
     let dropped = 0;
     for (const id of [...this.selected]) {
-      const row = r.data.find((e) => e.id === id);
+      const row = byId.get(id);
       if (!row || !inColumn(row, this.#column)) {
         this.selected.delete(id);
         dropped++;
@@ -289,7 +476,7 @@ export class EnrollmentBoardState {
     if (this.#stopWatching) return;
     this.#stopWatching = watchEnrollments(
       this.sequenceId,
-      () => void this.load(),
+      (ids) => void this.changed(ids),
       (live) => (this.#live = live),
     );
   }
@@ -318,7 +505,7 @@ export class EnrollmentBoardState {
 
   async setResponse(id: string, status: SettableResponse, reason?: string): Promise<Result<null>> {
     const r = await setResponseStatus(id, status, reason);
-    if (r.ok) await this.load();
+    if (r.ok) await this.changed([id]);
     return r;
   }
 
@@ -341,17 +528,22 @@ export class EnrollmentBoardState {
     return report;
   }
 
-  /** Runs a bulk action on the selection and keeps a report of what happened to each enrolment. */
-  async run(action: BulkAction): Promise<Result<ActionReport>> {
-    const ids = [...this.selected];
+  /**
+   * Runs an action on the selection (or on `ids`, one row's Actions menu) and keeps a report of
+   * what happened to each enrolment. Acting on the selection uses it up.
+   */
+  async run(action: BulkAction, only?: readonly string[]): Promise<Result<ActionReport>> {
+    const ids = only ? [...only] : [...this.selected];
     this.#busy = true;
     const r = await ACTIONS[action](ids);
     this.#busy = false;
     if (!r.ok) return r;
     const report = this.showReport(action, r.data);
-    this.selected.clear();
-    this.#deselected = 0;
-    await this.load();
+    if (!only) {
+      this.selected.clear();
+      this.#deselected = 0;
+    }
+    await this.changed(ids);
     return { ok: true, data: report };
   }
 
@@ -364,7 +556,7 @@ export class EnrollmentBoardState {
     const report = this.showReport('edit', r.data);
     this.selected.clear();
     this.#deselected = 0;
-    await this.load();
+    await this.changed(ids);
     return { ok: true, data: report };
   }
 }

@@ -5,13 +5,14 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('$lib/supabase', () => ({ supabase: {} }));
 
 import { docToText, textToDoc } from './edit-stages.svelte';
-import { buildReport, largestBatchGroup } from './enrollments.svelte';
+import { buildReport, largestBatchGroup, mergeRows } from './enrollments.svelte';
 import { pointValue } from './home.svelte';
 import { nextTriggerAt } from '$shared/email/index.ts';
 import type { EnrollmentRow } from '$lib/api/enrollments';
 
-const row = (id: string, batchId: string | null): EnrollmentRow => ({
+const row = (id: string, batchId: string | null, createdAt = '2026-11-29T10:00:00Z'): EnrollmentRow => ({
   id,
+  createdAt,
   batchId,
   status: 'running',
   responseStatus: 'none',
@@ -34,6 +35,33 @@ describe('bulk edit grouping', () => {
   });
   it('never groups enrolments made one at a time', () => {
     expect(largestBatchGroup([row('a', null), row('b', null)]).ids).toHaveLength(1);
+  });
+});
+
+describe('a live change on the board', () => {
+  // Newest first: c (12:00), b (11:00), a (10:00).
+  const a = row('a', null, '2026-11-29T10:00:00Z');
+  const b = row('b', null, '2026-11-29T11:00:00Z');
+  const c = row('c', null, '2026-11-29T12:00:00Z');
+  const rows = [c, b, a];
+
+  it('replaces only the changed row; every other row stays the same object', () => {
+    const b2 = { ...b, pipeline: 'replied' as const, responseStatus: 'replied' as const };
+    const out = mergeRows(rows, ['b'], [b2]);
+    expect(out.map((r) => r.id)).toEqual(['c', 'b', 'a']);
+    expect(out[1]).toBe(b2);
+    expect(out[0]).toBe(c);
+    expect(out[2]).toBe(a);
+  });
+  it('removes a row the answer left out (no longer visible) and inserts a new one in board order', () => {
+    const d = row('d', null, '2026-11-29T11:30:00Z');
+    const out = mergeRows(rows, ['a', 'd'], [d]);
+    expect(out.map((r) => r.id)).toEqual(['c', 'd', 'b']);
+    expect(out[0]).toBe(c);
+    expect(out[2]).toBe(b);
+  });
+  it('keeps the very same list when the change names no row it has and finds nothing', () => {
+    expect(mergeRows(rows, ['zzz'], [])).toBe(rows);
   });
 });
 
