@@ -128,13 +128,21 @@ export async function startNetWorker(ctx) {
       const c = await ctx.adminPool.connect();
       c.on('notification', () => void drain());
       c.on('error', (e) => {
+        // The connection can fail while close() is releasing it (a database that is going away):
+        // it is released once, by whichever comes first.
+        if (listener !== c) return;
+        listener = null;
         ctx.log(`pg-net: listener lost (${e.message}); polling until it is back`);
         c.release(true);
-        if (listener === c) listener = null;
       });
-      await c.query('listen net_http_request_queue');
       listener = c;
+      await c.query('listen net_http_request_queue');
     } catch (e) {
+      if (listener) {
+        const l = listener;
+        listener = null;
+        l.release(true);
+      }
       if (!closed) ctx.log(`pg-net: could not listen (${e instanceof Error ? e.message : e}); polling`);
     }
   }
@@ -153,8 +161,11 @@ export async function startNetWorker(ctx) {
       if (listener) {
         const l = listener;
         listener = null;
-        await l.query('unlisten *').catch(() => {});
-        l.release();
+        const broken = await l.query('unlisten *').then(
+          () => false,
+          () => true,
+        );
+        l.release(broken);
       }
       await Promise.allSettled([...running]);
     },

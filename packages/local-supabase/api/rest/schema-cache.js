@@ -277,6 +277,9 @@ export async function createSchemaCacheHolder(adminPool, log, readToml = () => (
           if (msg.channel === 'pgrst' && ['', 'reload schema', 'reload config'].includes(payload)) void this.reload();
         });
         client.on('error', () => {
+          // Released once: after close() gave it back to the pool (where a stopping database can
+          // still fail it) this listener has nothing to do.
+          if (this.client !== client) return;
           client.release(true);
           this.client = null;
           if (!this.closed) setTimeout(() => void this.listen().then(() => this.reload()), 1000);
