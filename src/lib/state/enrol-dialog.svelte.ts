@@ -34,15 +34,15 @@ import {
   listDraftStages,
   listSenders,
   saveDraftStages,
-  textToDoc,
   type DraftStage,
   type SenderOption,
 } from '$lib/api/candidate-profile';
 import { getSequence, listJobs, type JobOption, type SequenceDetail } from '$lib/api/sequences';
 import { generateAiTokens, reviewAiToken, type AiTokenValue } from '$lib/api/ai-tokens';
 import { parseEmailList } from '$lib/enrol-emails';
+import { previewStage, type StagePreview } from '$lib/draft-preview';
 import { gapText, missingTokens, type TokenGap } from '$lib/enrol-blockers';
-import { isValidEmailAddress, type DocNode, type RenderContext, type StageDraft } from '$shared/email/index.ts';
+import { isValidEmailAddress, plainToDoc, type DocNode, type RenderContext, type StageDraft } from '$shared/email/index.ts';
 import { SvelteMap } from 'svelte/reactivity';
 
 export type EnrolStep = 'choose' | 'creating' | 'edit' | 'starting' | 'done';
@@ -123,7 +123,7 @@ export class DraftEdit {
           delayDays: s.delayDays,
           delayHours: s.delayHours,
           senderUserId: s.senderUserId,
-          ...(before && before.bodyText !== s.bodyText ? { body: textToDoc(s.bodyText) } : {}),
+          ...(before && before.bodyText !== s.bodyText ? { body: plainToDoc(s.bodyText) } : {}),
         };
       });
     const r = await saveDraftStages(this.enrollmentId, edits);
@@ -542,7 +542,7 @@ export class EnrolDialogState {
             type: s.type,
             delay: { days: s.delayDays, hours: s.delayHours },
             subject: s.subject,
-            body: (unchanged && t ? t.body : textToDoc(s.bodyText)) as DocNode,
+            body: (unchanged && t ? t.body : plainToDoc(s.bodyText)) as DocNode,
           };
         }),
         senders: edit.stages.map((s) => s.senderUserId),
@@ -563,8 +563,14 @@ export class EnrolDialogState {
     const c = this.picks.get(candidateId);
     if (!c || !this.#sequence) return [];
     const { stages, senders } = this.#stagesFor(candidateId);
-    const job = this.#sequence.job;
-    return missingTokens(stages, (i): RenderContext => ({
+    const ctx = this.#contextOf(c);
+    return missingTokens(stages, (i): RenderContext => ({ ...ctx, sender: this.#senderContext(senders[i] ?? null) }));
+  }
+
+  /** What a candidate's tokens render apart from the sender: their fields and the sequence's job. */
+  #contextOf(c: PickedCandidate): RenderContext {
+    const job = this.#sequence?.job;
+    return {
       candidate: {
         firstName: c.first_name,
         lastName: c.last_name,
@@ -574,9 +580,21 @@ export class EnrolDialogState {
         reasonForOutreach: c.reason_for_outreach,
         customFields: c.customFields,
       },
-      sender: this.#senderContext(senders[i] ?? null),
       job: job ? { title: job.title } : null,
-    }));
+    };
+  }
+
+  /** A candidate's draft stages as they would get them, live as the stage form is edited. */
+  previewsOf(candidateId: string): StagePreview[] {
+    const c = this.picks.get(candidateId);
+    const enrollmentId = this.outcomes.get(candidateId)?.enrollmentId;
+    const edit = enrollmentId ? this.edits.get(enrollmentId) : undefined;
+    if (!c || !edit?.loaded) return [];
+    const ctx = this.#contextOf(c);
+    return edit.stages.map((s) => {
+      const p = this.#senderTokens.find((x) => x.userId === (s.senderUserId ?? this.#me)) ?? null;
+      return previewStage(s, ctx, p);
+    });
   }
 
   rows = $derived.by((): EditRow[] =>
