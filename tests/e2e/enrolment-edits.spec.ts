@@ -10,6 +10,7 @@ import {
   createSequence,
   db,
   docOf,
+  enroll,
   uniq,
 } from '../integration/helpers/factories.ts';
 import { invokeSender, messagesTo } from '../integration/helpers/sending.ts';
@@ -27,10 +28,18 @@ test('the manager’s stage form shows tokens as {{key}} with the rendered stage
   const tag = uniq('k').slice(2);
   const seq = await createSequence(org, me, {
     stages: [
-      { subject: 'Hello {{candidate.first_name}}', body: docOf('Hi {{candidate.first_name}}, quick one.'), delayDays: 0 },
+      {
+        subject: 'Hello {{candidate.first_name}}',
+        body: docOf('Hi {{candidate.first_name}}, quick one.'),
+        delayDays: 0,
+      },
     ],
   });
-  const ada = await createCandidate(org, { firstName: 'Ada', lastName: `Tok${tag}`, email: `ada.${tag}@candidates.test` });
+  const ada = await createCandidate(org, {
+    firstName: 'Ada',
+    lastName: `Tok${tag}`,
+    email: `ada.${tag}@candidates.test`,
+  });
 
   const page = await signedIn(browser, me.email);
   await page.goto(`/sequences/${seq.id}`);
@@ -92,10 +101,88 @@ test('a missing token value blocks Start on the profile in the words the manager
 
   // The draft stays on the profile; starting it there is refused for the same reason.
   await page.goto(`/candidates/${cal.id}`);
-  await page.getByRole('region', { name: 'Sequences' }).getByRole('button', { name: `Open draft ${seq.title}` }).click();
+  await page
+    .getByRole('region', { name: 'Sequences' })
+    .getByRole('button', { name: `Open draft ${seq.title}` })
+    .click();
   const dialog = page.getByRole('dialog', { name: `Enroll Cal Gap${tag} in a sequence` });
   await dialog.getByRole('button', { name: 'Start 1 sequence' }).click();
   await expect(dialog.getByRole('alert')).toHaveText(`Not started: ${words}`);
   const { rows } = await db().query(`select status::text from public.enrollments where candidate_id = $1`, [cal.id]);
   expect(rows.map((r) => r.status)).toEqual(['draft']);
+});
+
+test('stage edits for everyone reach every draft, and as ticked the template (through its document) and the unsent stages of running enrolments', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const org = await createOrg({ plan: 'plus', timeZone: 'UTC' });
+  const me = await signableMember(org, { level: 'admin' });
+  const tag = uniq('e').slice(2);
+  const seq = await createSequence(org, me, {
+    stages: [
+      { subject: 'Hello {{candidate.first_name}}', body: docOf('Hi {{candidate.first_name}}.'), delayDays: 0 },
+      { subject: 'Again', body: docOf('Still there?'), delayDays: 3 },
+    ],
+  });
+  const rob = await createCandidate(org, { firstName: 'Rob', lastName: `Run${tag}` });
+  const [robRow] = await enroll(me, seq.id, [rob.id], true);
+  const ada = await createCandidate(org, { firstName: 'Ada', lastName: `New${tag}` });
+  const bo = await createCandidate(org, { firstName: 'Bo', lastName: `New${tag}` });
+
+  const page = await signedIn(browser, me.email);
+  await page.goto(`/sequences/${seq.id}`);
+  await page.getByRole('button', { name: 'Enrol candidates' }).click();
+  const dialog = page.getByRole('dialog', { name: /Enrol candidates/ });
+  await dialog.getByRole('searchbox', { name: 'Find candidates' }).fill(`New${tag}`);
+  await expect(dialog.getByRole('status')).toHaveText(`2 candidates match “New${tag}”`);
+  await dialog.getByRole('button', { name: 'Select all 2' }).click();
+  await dialog.getByRole('button', { name: 'Edit 2 sequences' }).click();
+  await expect(dialog.getByText('2 ready to start.')).toBeVisible();
+
+  await dialog.getByText('Edit the stages for everyone').click();
+  const everyone = dialog.getByRole('group', { name: 'Stage 2 for everyone' });
+  await expect(everyone.getByLabel('Body')).toHaveValue('Still there?');
+  await everyone.getByLabel('Subject').fill('One more thing, {{candidate.first_name}}');
+  await everyone.getByLabel('Body').fill('Hi {{candidate.first_name}}, still keen?');
+  await dialog.getByRole('checkbox', { name: 'Save these template edits for future enrolments' }).check();
+  await dialog
+    .getByRole('checkbox', { name: 'Save these template edits for running enrolments (unsent stages only)' })
+    .check();
+  await dialog.getByRole('button', { name: 'Apply to every draft' }).click();
+  await expect(dialog.getByRole('status', { name: 'Template edits' })).toHaveText(
+    'Edited 2 drafts. Saved the edits to the template for future enrolments. Applied the edits to the unsent stages of running enrolments.',
+  );
+  await expect(dialog.getByRole('region', { name: 'Running enrolments' })).toContainText('Edited 1 sequence.');
+
+  // The open draft shows the edit, tokens kept; each candidate gets their own name.
+  const ownStage2 = dialog.getByRole('group', { name: 'Stage 2', exact: true });
+  await expect(ownStage2.getByLabel('Subject')).toHaveValue('One more thing, {{candidate.first_name}}');
+  await expect(ownStage2.getByRole('region', { name: /gets it$/ })).toContainText('Hi Ada, still keen?');
+
+  const subjects = async (where: string, id: string) =>
+    (await db().query(`select position, subject from ${where} = $1 order by position`, [id])).rows.map(
+      (r) => r.subject,
+    );
+  // The template's rows, written by the materialiser from the document.
+  expect(await subjects('public.sequence_stages where sequence_id', seq.id)).toEqual([
+    'Hello {{candidate.first_name}}',
+    'One more thing, {{candidate.first_name}}',
+  ]);
+  // Rob's running enrolment: the unsent stage 2 took the edit.
+  expect(await subjects('public.enrollment_stages where enrollment_id', robRow!.enrollment_id!)).toEqual([
+    'Hello {{candidate.first_name}}',
+    'One more thing, {{candidate.first_name}}',
+  ]);
+  for (const c of [ada, bo]) {
+    const { rows } = await db().query(
+      `select s.subject from public.enrollment_stages s join public.enrollments e on e.id = s.enrollment_id
+       where e.candidate_id = $1 and s.position = 1`,
+      [c.id],
+    );
+    expect(rows[0].subject).toBe('One more thing, {{candidate.first_name}}');
+  }
+
+  await dialog.getByRole('button', { name: 'Start 2 sequences' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Started 2 sequences.');
 });

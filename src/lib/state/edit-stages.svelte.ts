@@ -25,7 +25,11 @@ export interface StageField {
 export class EditStagesForm {
   stages = $state<StageField[]>([]);
 
-  constructor(stages: readonly DetailStage[]) {
+  constructor(
+    stages: ReadonlyArray<
+      Pick<DetailStage, 'position' | 'type' | 'status' | 'subject' | 'body' | 'delayDays' | 'delayHours'>
+    >,
+  ) {
     this.stages = stages.map((s) => {
       const body = docToPlain(s.body);
       return {
