@@ -143,6 +143,25 @@ test('stage edits for everyone reach every draft, and as ticked the template (th
   await dialog.getByText('Edit the stages for everyone').click();
   const everyone = dialog.getByRole('group', { name: 'Stage 2 for everyone' });
   await expect(everyone.getByLabel('Body')).toHaveValue('Still there?');
+  const subjects = async (where: string, id: string) =>
+    (await db().query(`select position, subject from ${where} = $1 order by position`, [id])).rows.map(
+      (r) => r.subject,
+    );
+
+  // Unticked: the drafts change, the template and running enrolments do not.
+  await everyone.getByLabel('Subject').fill('For these drafts only');
+  await dialog.getByRole('button', { name: 'Apply to every draft' }).click();
+  await expect(dialog.getByRole('status', { name: 'Template edits' })).toHaveText('Edited 2 drafts.');
+  await expect(dialog.getByRole('region', { name: 'Running enrolments' })).toHaveCount(0);
+  expect(await subjects('public.sequence_stages where sequence_id', seq.id)).toEqual([
+    'Hello {{candidate.first_name}}',
+    'Again',
+  ]);
+  expect(await subjects('public.enrollment_stages where enrollment_id', robRow!.enrollment_id!)).toEqual([
+    'Hello {{candidate.first_name}}',
+    'Again',
+  ]);
+
   await everyone.getByLabel('Subject').fill('One more thing, {{candidate.first_name}}');
   await everyone.getByLabel('Body').fill('Hi {{candidate.first_name}}, still keen?');
   await dialog.getByRole('checkbox', { name: 'Save these template edits for future enrolments' }).check();
@@ -160,10 +179,6 @@ test('stage edits for everyone reach every draft, and as ticked the template (th
   await expect(ownStage2.getByLabel('Subject')).toHaveValue('One more thing, {{candidate.first_name}}');
   await expect(ownStage2.getByRole('region', { name: /gets it$/ })).toContainText('Hi Ada, still keen?');
 
-  const subjects = async (where: string, id: string) =>
-    (await db().query(`select position, subject from ${where} = $1 order by position`, [id])).rows.map(
-      (r) => r.subject,
-    );
   // The template's rows, written by the materialiser from the document.
   expect(await subjects('public.sequence_stages where sequence_id', seq.id)).toEqual([
     'Hello {{candidate.first_name}}',
