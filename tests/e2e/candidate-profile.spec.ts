@@ -15,6 +15,19 @@ async function signIn(page: Page) {
   await expect(page).toHaveURL(/\/sequences$/);
 }
 
+/**
+ * The seed candidates have no "reason for outreach", which the Berlin outreach template uses:
+ * a draft missing a token value cannot start (the rule the sequence manager uses too), so the
+ * tests that start one fill the value first, as a recruiter would on the profile.
+ */
+async function fillReason(first: string, last: string) {
+  await db().query(
+    `update public.candidates set reason_for_outreach = 'your Go work at scale'
+     where first_name = $1 and last_name = $2 and reason_for_outreach is null`,
+    [first, last],
+  );
+}
+
 async function openProfile(page: Page, search: string, name: string) {
   await page.getByRole('link', { name: 'Candidates' }).click();
   await page.getByRole('searchbox', { name: 'Search candidates' }).fill(search);
@@ -79,6 +92,7 @@ test('manage subscriptions: unsubscribing is saved, logged on the timeline live,
 test('enrolling from the profile: a personalised draft closed without starting stays on the profile and starts from there', async ({
   page,
 }) => {
+  await fillReason('Amelia', 'Dubois');
   await signIn(page);
   await openProfile(page, 'Amelia Dubois', 'Amelia Dubois');
   await page.getByRole('button', { name: /More/ }).click();
@@ -116,6 +130,7 @@ test('enrolling from the profile: a personalised draft closed without starting s
 });
 
 test('archiving a candidate on a job warns which running sequences it cancels, then cancels them', async ({ page }) => {
+  await fillReason('Amelia', 'Novak');
   await signIn(page);
   await openProfile(page, 'amelia.novak191', 'Amelia Novak');
   // Put her in a running sequence first, from the profile.

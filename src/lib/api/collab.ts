@@ -3,7 +3,9 @@
 // the stage rows, and the private Realtime channel the editors talk on. Who may read, append or
 // join is decided by RLS (sequence_doc_updates, realtime.messages); nothing here filters for it.
 import type { RealtimeChannel } from '@supabase/supabase-js';
-import { fromBase64 } from '$shared/collab/doc';
+import * as Y from 'yjs';
+import { applyUpdatesSafely, fromBase64 } from '$shared/collab/doc';
+import { applyTemplateEdits, type TemplateStageEdit } from '$lib/template-edits';
 import { fail, ok, type Result } from '$lib/result';
 import { supabase } from '$lib/supabase';
 
@@ -63,6 +65,44 @@ export async function materialise(sequenceId: string): Promise<Result<{ version:
     return { ok: false, error: message };
   }
   return ok(data);
+}
+
+/**
+ * Writes template edits made outside the editor (the enrol dialog's "save these template edits
+ * for future enrolments") the way the editor does: the stored document, the edits as one Yjs
+ * update appended to its log, then the materialiser folds it into the stage rows. Editors only
+ * (RLS refuses the append for everyone else, in words).
+ */
+export async function saveTemplateEdits(
+  sequenceId: string,
+  edits: readonly TemplateStageEdit[],
+): Promise<Result<null>> {
+  if (edits.length === 0) return { ok: false, error: 'Nothing was changed.' };
+  let stored = await loadDoc(sequenceId);
+  if (stored.ok && stored.data && stored.data.snapshot === null) {
+    // Never opened in the editor: the materialiser builds the first document from the rows.
+    const m = await materialise(sequenceId);
+    if (!m.ok) return m;
+    stored = await loadDoc(sequenceId);
+  }
+  if (!stored.ok) return stored;
+  if (!stored.data) return { ok: false, error: 'This sequence is not available to you.' };
+  const doc = new Y.Doc();
+  try {
+    applyUpdatesSafely(
+      doc,
+      [stored.data.snapshot, ...stored.data.updates].filter((u): u is Uint8Array => u !== null),
+    );
+    const sv = Y.encodeStateVector(doc);
+    const refused = applyTemplateEdits(doc, edits);
+    if (refused) return { ok: false, error: refused };
+    const appended = await appendUpdates(sequenceId, [Y.encodeStateAsUpdate(doc, sv)]);
+    if (!appended.ok) return appended;
+  } finally {
+    doc.destroy();
+  }
+  const m = await materialise(sequenceId);
+  return m.ok ? ok(null) : m;
 }
 
 export interface ChannelInfo {

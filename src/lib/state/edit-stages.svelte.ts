@@ -4,50 +4,10 @@
 // stages still scheduled can change (sent stages never change — the database refuses too), and
 // only the fields the user actually changed are sent, so each enrolment keeps its other
 // personalisations. The body is edited as text (paragraphs separated by a blank line, tokens
-// typed as {{key}}); an unchanged body is never rewritten, so its formatting survives.
+// typed as {{key}}) through the one conversion ($shared/email/plain-body.ts) the profile's draft
+// editor and the extension use; an unchanged body is never rewritten, so its formatting survives.
 import type { DetailStage, StageEdit } from '$lib/api/enrollments';
-import type { DocNode } from '$shared/email/index.ts';
-
-/** A stored body as editable text: paragraphs separated by blank lines, tokens as {{key}}. */
-export function docToText(doc: unknown): string {
-  const node = doc as DocNode | null;
-  if (!node || typeof node !== 'object') return '';
-  const inline = (n: DocNode): string => {
-    if (n.type === 'text') return typeof n.text === 'string' ? n.text : '';
-    if (n.type === 'hardBreak') return '\n';
-    if (n.type === 'token') return `{{${String(n.attrs?.['key'] ?? '')}}}`;
-    return (Array.isArray(n.content) ? n.content : []).map(inline).join('');
-  };
-  const blocks = (n: DocNode): string[] => {
-    const kids = Array.isArray(n.content) ? n.content : [];
-    if (n.type === 'doc' || n.type === 'bulletList' || n.type === 'orderedList' || n.type === 'listItem') {
-      return kids.flatMap(blocks);
-    }
-    return [inline(n)];
-  };
-  return blocks(node).join('\n\n');
-}
-
-/** Text typed in the form as a body: one paragraph per blank-line-separated block, line breaks kept. */
-export function textToDoc(text: string): DocNode {
-  const paragraphs = text
-    .replace(/\r\n?/g, '\n')
-    .split(/\n{2,}/)
-    .map((p) => p.replace(/^\n+|\n+$/g, ''))
-    .filter((p) => p.trim() !== '');
-  return {
-    type: 'doc',
-    content: paragraphs.map((p) => ({
-      type: 'paragraph',
-      content: p
-        .split('\n')
-        .flatMap((line, i): DocNode[] => [
-          ...(i > 0 ? [{ type: 'hardBreak' }] : []),
-          ...(line ? [{ type: 'text', text: line }] : []),
-        ]),
-    })),
-  };
-}
+import { docToPlain, plainToDoc } from '$shared/email/index.ts';
 
 export interface StageField {
   position: number;
@@ -65,9 +25,13 @@ export interface StageField {
 export class EditStagesForm {
   stages = $state<StageField[]>([]);
 
-  constructor(stages: readonly DetailStage[]) {
+  constructor(
+    stages: ReadonlyArray<
+      Pick<DetailStage, 'position' | 'type' | 'status' | 'subject' | 'body' | 'delayDays' | 'delayHours'>
+    >,
+  ) {
     this.stages = stages.map((s) => {
-      const body = docToText(s.body);
+      const body = docToPlain(s.body);
       return {
         position: s.position,
         type: s.type,
@@ -107,7 +71,7 @@ export class EditStagesForm {
       if (!s.editable) continue;
       const e: StageEdit = { position: s.position };
       if (s.subject !== s.original.subject) e.subject = s.subject;
-      if (s.body !== s.original.body) e.body = textToDoc(s.body);
+      if (s.body !== s.original.body) e.body = plainToDoc(s.body);
       if (s.delayDays !== s.original.delayDays) e.delay_days = s.delayDays;
       if (s.delayHours !== s.original.delayHours) e.delay_hours = s.delayHours;
       if (Object.keys(e).length > 1) out.push(e);

@@ -9,6 +9,8 @@
 import { listCandidates, searchKey, type CandidateFilters, type CandidateListItem } from '$lib/api/candidates';
 import {
   batchOf,
+  editBatch,
+  editEnrollment,
   enrollCandidates,
   listDraftsOf,
   MAX_ENROLMENT,
@@ -16,9 +18,14 @@ import {
   setEnrollmentAddress,
   startEnrollments,
   TOO_MANY_TEXT,
+  type ActionOutcome,
   type EnrolOutcome,
+  type StageEdit,
   type ExistingDraft,
 } from '$lib/api/enrollments';
+import { saveTemplateEdits } from '$lib/api/collab';
+import { EditStagesForm } from '$lib/state/edit-stages.svelte';
+import { buildReport, type ActionReport } from '$lib/state/enrollments.svelte';
 import {
   addCandidateEmail,
   allMatching,
@@ -37,13 +44,21 @@ import {
   type DraftStage,
   type SenderOption,
 } from '$lib/api/candidate-profile';
-import { getSequence, listJobs, type JobOption, type SequenceDetail } from '$lib/api/sequences';
+import { getSequence, listJobs, listRunningEnrollments, type JobOption, type SequenceDetail } from '$lib/api/sequences';
 import { generateAiTokens, reviewAiToken, type AiTokenValue } from '$lib/api/ai-tokens';
 import { parseEmailList } from '$lib/enrol-emails';
+import { previewStage, type StagePreview } from '$lib/draft-preview';
 import { gapText, missingTokens, type TokenGap } from '$lib/enrol-blockers';
-import { plainToDoc } from '$shared/email/plain-body.ts';
-import { isValidEmailAddress, type DocNode, type RenderContext, type StageDraft } from '$shared/email/index.ts';
+import {
+  isValidEmailAddress,
+  plainToDoc,
+  type DocNode,
+  type RenderContext,
+  type StageDraft,
+} from '$shared/email/index.ts';
 import { SvelteMap } from 'svelte/reactivity';
+
+const plural = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
 
 export type EnrolStep = 'choose' | 'creating' | 'edit' | 'starting' | 'done';
 
@@ -450,6 +465,9 @@ export class EnrolDialogState {
       return;
     }
     this.#sequence = seq.data;
+    this.templateForm = new EditStagesForm(
+      seq.data.stages.map((t) => ({ ...t, status: 'scheduled' as const, subject: t.subject ?? '' })),
+    );
     if (people.ok) this.#senderTokens = people.data;
     if (senders.ok) this.#senders = senders.data;
     // A draft the candidate already has in this sequence is kept: it is their draft here.
@@ -512,6 +530,136 @@ export class EnrolDialogState {
 
   // --- edit ---------------------------------------------------------------------------------
 
+  /** The template's stages, edited for every candidate of this enrolment (not one draft). */
+  templateForm = $state<EditStagesForm | null>(null);
+  /** "Save these template edits for future enrolments": written to the sequence's document. */
+  saveForFuture = $state(false);
+  /** "… for running enrolments (unsent stages only)": the same edits on each running enrolment. */
+  saveForRunning = $state(false);
+  #templateBusy = $state(false);
+  #templateError = $state<string | null>(null);
+  #templateDone = $state<string | null>(null);
+  #runningReport = $state.raw<ActionReport | null>(null);
+
+  get templateBusy(): boolean {
+    return this.#templateBusy;
+  }
+  get templateError(): string | null {
+    return this.#templateError;
+  }
+  /** What applying the edits did, in words. */
+  get templateDone(): string | null {
+    return this.#templateDone;
+  }
+  /** Per running enrolment: edited, or why not. */
+  get runningReport(): ActionReport | null {
+    return this.#runningReport;
+  }
+
+  /**
+   * Applies the stage edits made for everyone to every draft of this enrolment (only the changed
+   * fields, so each candidate's own personalisations stay), then, as ticked, to the template
+   * (its document, so the editor and the materialiser stay the only writers of the stage rows)
+   * and to the unsent stages of the sequence's running enrolments, with a report for those.
+   */
+  async applyTemplateEdits(): Promise<void> {
+    const form = this.templateForm;
+    const seq = this.#sequence;
+    if (!form || !seq || this.#templateBusy) return;
+    this.#templateError = null;
+    this.#templateDone = null;
+    this.#runningReport = null;
+    if (form.problems.length) {
+      this.#templateError = form.problems.join(' ');
+      return;
+    }
+    const edits = $state.snapshot(form.edits) as StageEdit[];
+    if (edits.length === 0) {
+      this.#templateError = 'Nothing was changed.';
+      return;
+    }
+    this.#templateBusy = true;
+    try {
+      const done: string[] = [];
+      const drafts = [...this.outcomes.values()].filter((o) => o.ok && o.enrollmentId).map((o) => o.enrollmentId!);
+      if (drafts.length) {
+        const outcomes: ActionOutcome[] = [];
+        for (let i = 0; i < drafts.length; i += CHUNK) {
+          const r = await editBatch(drafts.slice(i, i + CHUNK), edits);
+          if (!r.ok) {
+            this.#templateError = r.error;
+            return;
+          }
+          outcomes.push(...r.data);
+        }
+        // Drafts kept from an earlier enrolment belong to another batch: edited one by one.
+        for (const o of outcomes.filter((x) => !x.ok && x.reason === 'not_in_batch')) {
+          const r = await editEnrollment(o.enrollmentId, edits);
+          if (r.ok && r.data[0]) Object.assign(o, r.data[0]);
+        }
+        const failed = outcomes.filter((o) => !o.ok);
+        done.push(
+          `Edited ${plural(outcomes.length - failed.length, 'draft')}` +
+            (failed.length ? `; ${plural(failed.length, 'draft')} could not be changed` : '') +
+            '.',
+        );
+        await Promise.all([...this.edits.values()].map((e) => e.load()));
+      }
+      if (this.saveForFuture) {
+        const r = await saveTemplateEdits(
+          seq.id,
+          edits.map((e) => ({
+            stageId: seq.stages.find((t) => t.position === e.position)?.id ?? '',
+            ...(e.subject !== undefined ? { subject: e.subject } : {}),
+            ...(e.body !== undefined ? { body: e.body as DocNode } : {}),
+            ...(e.delay_days !== undefined ? { delayDays: e.delay_days } : {}),
+            ...(e.delay_hours !== undefined ? { delayHours: e.delay_hours } : {}),
+          })),
+        );
+        if (!r.ok) {
+          this.#templateError = `The template was not saved: ${r.error}`;
+          this.#templateDone = done.join(' ') || null;
+          return;
+        }
+        done.push('Saved the edits to the template for future enrolments.');
+      }
+      if (this.saveForRunning) {
+        const running = await listRunningEnrollments(seq.id);
+        if (!running.ok) {
+          this.#templateError = running.error;
+          this.#templateDone = done.join(' ') || null;
+          return;
+        }
+        const outcomes: ActionOutcome[] = [];
+        for (const e of running.data) {
+          const r = await editEnrollment(e.id, edits);
+          outcomes.push(
+            r.ok
+              ? (r.data[0] ?? { enrollmentId: e.id, ok: false, reason: 'not_found', detail: null })
+              : { enrollmentId: e.id, ok: false, reason: 'error', detail: r.error },
+          );
+        }
+        this.#runningReport = buildReport(
+          'edit',
+          outcomes,
+          Object.fromEntries(running.data.map((e) => [e.id, e.candidateName])),
+        );
+        done.push(
+          running.data.length
+            ? 'Applied the edits to the unsent stages of running enrolments.'
+            : 'No running enrolments to apply the edits to.',
+        );
+      }
+      this.#templateDone = done.join(' ');
+      // The edited stages are the form's new starting point (a second apply sends only what changes next).
+      this.templateForm = new EditStagesForm(
+        form.stages.map((f) => ({ ...f, status: 'scheduled' as const, body: plainToDoc(f.body) })),
+      );
+    } finally {
+      this.#templateBusy = false;
+    }
+  }
+
   get sequence(): SequenceDetail | null {
     return this.#sequence;
   }
@@ -563,8 +711,14 @@ export class EnrolDialogState {
     const c = this.picks.get(candidateId);
     if (!c || !this.#sequence) return [];
     const { stages, senders } = this.#stagesFor(candidateId);
-    const job = this.#sequence.job;
-    return missingTokens(stages, (i): RenderContext => ({
+    const ctx = this.#contextOf(c);
+    return missingTokens(stages, (i): RenderContext => ({ ...ctx, sender: this.#senderContext(senders[i] ?? null) }));
+  }
+
+  /** What a candidate's tokens render apart from the sender: their fields and the sequence's job. */
+  #contextOf(c: PickedCandidate): RenderContext {
+    const job = this.#sequence?.job;
+    return {
       candidate: {
         firstName: c.first_name,
         lastName: c.last_name,
@@ -574,9 +728,21 @@ export class EnrolDialogState {
         reasonForOutreach: c.reason_for_outreach,
         customFields: c.customFields,
       },
-      sender: this.#senderContext(senders[i] ?? null),
       job: job ? { title: job.title } : null,
-    }));
+    };
+  }
+
+  /** A candidate's draft stages as they would get them, live as the stage form is edited. */
+  previewsOf(candidateId: string): StagePreview[] {
+    const c = this.picks.get(candidateId);
+    const enrollmentId = this.outcomes.get(candidateId)?.enrollmentId;
+    const edit = enrollmentId ? this.edits.get(enrollmentId) : undefined;
+    if (!c || !edit?.loaded) return [];
+    const ctx = this.#contextOf(c);
+    return edit.stages.map((s) => {
+      const p = this.#senderTokens.find((x) => x.userId === (s.senderUserId ?? this.#me)) ?? null;
+      return previewStage(s, ctx, p);
+    });
   }
 
   rows = $derived.by((): EditRow[] =>

@@ -13,6 +13,7 @@ import {
 import { enrollCandidates, reasonText, startEnrollments } from '$lib/api/enrollments';
 import { listSequences, type SequenceListItem } from '$lib/api/sequences';
 import { previewStage, type StagePreview } from '$lib/draft-preview';
+import { gapText, missingTokens } from '$lib/enrol-blockers';
 import { plainToDoc, type RenderContext } from '$shared/email/index.ts';
 
 export type ProfileEnrolStep = 'choose' | 'review' | 'done';
@@ -62,6 +63,30 @@ export class ProfileEnrolState {
     const ctx = this.#context;
     if (!ctx) return [];
     return this.stages.map((s) => previewStage(s, ctx, this.#senders.find((x) => x.userId === s.senderUserId) ?? null));
+  });
+
+  /**
+   * The token values this candidate's draft is missing, in the words the sequence manager's
+   * panel uses: the same rule (missingTokens over validateDraftForCandidate) blocks Start in both.
+   */
+  missing = $derived.by((): string[] => {
+    const ctx = this.#context;
+    if (!ctx) return [];
+    const stages = this.stages.map((s) => ({
+      type: s.type,
+      delay: { days: s.delayDays, hours: s.delayHours },
+      subject: s.type === 'linkedin_connection' ? '' : s.subject,
+      body: plainToDoc(s.bodyText),
+    }));
+    return missingTokens(stages, (i): RenderContext => {
+      const sender = this.#senders.find((x) => x.userId === this.stages[i]?.senderUserId);
+      return {
+        ...ctx,
+        sender: sender
+          ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature }
+          : null,
+      };
+    }).map(gapText);
   });
 
   /** Stages not sent yet: the ones that can be personalised. */
@@ -153,6 +178,10 @@ export class ProfileEnrolState {
   async start(): Promise<void> {
     const id = this.#enrollmentId;
     if (!id || !(await this.save())) return;
+    if (this.missing.length) {
+      this.#error = `Not started: ${this.missing.join(' ')}`;
+      return;
+    }
     this.#busy = true;
     const r = await startEnrollments([id]);
     this.#busy = false;

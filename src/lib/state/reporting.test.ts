@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 // Supabase client, which needs browser configuration. None of these tests calls it.
 vi.mock('$lib/supabase', () => ({ supabase: {} }));
 
-import { docToText, textToDoc } from './edit-stages.svelte';
+import { docToPlain as docToText, plainToDoc as textToDoc } from '$shared/email/index.ts';
 import { buildReport, largestBatchGroup, mergeRows } from './enrollments.svelte';
 import { pointValue } from './home.svelte';
 import { nextTriggerAt } from '$shared/email/index.ts';
