@@ -440,6 +440,7 @@ export type Database = {
           organization_id: string
           position: number
           provider_message_id: string | null
+          replied_at: string | null
           scheduled_at: string | null
           send_key: string | null
           send_window: Json | null
@@ -473,6 +474,7 @@ export type Database = {
           organization_id: string
           position: number
           provider_message_id?: string | null
+          replied_at?: string | null
           scheduled_at?: string | null
           send_key?: string | null
           send_window?: Json | null
@@ -506,6 +508,7 @@ export type Database = {
           organization_id?: string
           position?: number
           provider_message_id?: string | null
+          replied_at?: string | null
           scheduled_at?: string | null
           send_key?: string | null
           send_window?: Json | null
@@ -1895,6 +1898,34 @@ export type Database = {
           candidate_email: string
           stages: Json
           total: number
+        }[]
+      }
+      sequence_board_rows: {
+        Args: {
+          sequence_id: string
+          enrollment_ids?: string[]
+          row_offset?: number
+          row_limit?: number
+        }
+        Returns: {
+          id: string
+          batch_id: string
+          status: Database["public"]["Enums"]["enrollment_status"]
+          response_status: Database["public"]["Enums"]["response_status"]
+          pipeline: string
+          interested: boolean
+          converted: boolean
+          end_reason: string
+          hidden_reply_reason: string
+          response_provider: string
+          response_confidence: number
+          response_set_by: string
+          started_at: string
+          created_at: string
+          candidate_id: string
+          candidate_name: string
+          candidate_email: string
+          stages: Json
         }[]
       }
       sequence_metrics: {
