@@ -2,7 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 
 // The browser tests drive Debian's Chromium (Playwright cannot download its own browsers here)
 // against the built SPA served by `vite preview`, talking to the test stack that `npm test` starts.
-const appUrl = process.env.APP_URL ?? 'http://127.0.0.1:55173';
+const appUrl = process.env.APP_URL ?? 'http://127.0.0.1:25173';
 const port = new URL(appUrl).port;
 
 export default defineConfig({

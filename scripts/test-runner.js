@@ -1,5 +1,5 @@
 // `npm test`: every gate and every suite, in one command that needs nothing running before it.
-// It starts its own stack on ports of its own (55321 API, 55322 DB, 55324 mail, 55173 app) with
+// It starts its own stack on ports of its own (25321 API, 25322 DB, 25324 mail, 25173 app) with
 // its data in .local/test (wiped each run), so a developer's `npm start` can keep running.
 // Steps: lint (+ deno lint) → migrations never edited (scripts/migrations-immutable.js) → types (svelte-check,
 // + deno check of every function) → unit → stack → db (pgTAP) → integration → stand-in (the conformance tests of
@@ -17,9 +17,12 @@ import { loadConfig, statusObject, ROOT, PACKAGE_DIR, ensureSystemPackages } fro
 // each run `npm test` at once.
 const OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
 if (!Number.isInteger(OFFSET) || OFFSET < 0 || OFFSET > 9000) throw new Error('TEST_PORT_OFFSET must be 0…9000');
+// The ports sit below Linux's ephemeral range (32768–60999): a server started late in the run (the
+// second project's stack, the app for e2e) could otherwise find its port taken by one of the
+// thousands of outgoing connections the earlier suites opened (EADDRINUSE, seen in CI).
 const port = (/** @type {number} */ p) => String(p + OFFSET);
 const CLASSIFIER_TEST_ENV = {
-  REPLY_CLASSIFIER_BASE_URL: `http://127.0.0.1:${port(55399)}/v1`,
+  REPLY_CLASSIFIER_BASE_URL: `http://127.0.0.1:${port(25399)}/v1`,
   REPLY_CLASSIFIER_API_KEY: 'test-key',
   REPLY_CLASSIFIER_MODEL: 'fake-classifier',
   REPLY_CLASSIFIER_TIMEOUT_MS: '2000',
@@ -29,15 +32,15 @@ for (const [k, v] of Object.entries(CLASSIFIER_TEST_ENV)) process.env[k] ??= v;
 process.env.MAIL_WEBHOOK_RETRY_SCHEDULE ??= '1s,2s,4s';
 
 const TEST_ENV = {
-  API_PORT: port(55321),
-  DB_PORT: port(55322),
-  MAIL_PORT: port(55324),
-  APP_PORT: port(55173),
-  LOCAL_CLUSTER_TEST_PORT: port(55398),
+  API_PORT: port(25321),
+  DB_PORT: port(25322),
+  MAIL_PORT: port(25324),
+  APP_PORT: port(25173),
+  LOCAL_CLUSTER_TEST_PORT: port(25398),
   // tests/integration/project-b.test.ts starts a second stack (another project's migrations) here.
-  PROJECT_B_API_PORT: port(55380),
-  PROJECT_B_DB_PORT: port(55381),
-  PROJECT_B_MAIL_PORT: port(55382),
+  PROJECT_B_API_PORT: port(25380),
+  PROJECT_B_DB_PORT: port(25381),
+  PROJECT_B_MAIL_PORT: port(25382),
   STACK_DATA_DIR: path.join(ROOT, '.local', 'test'),
   // Settings tests give the functions (tests/integration/helpers/sending.ts withSenderSettings):
   // a worker whose env file changed is replaced before its next request.

@@ -256,7 +256,7 @@ test('an AI opening line is written on each draft and sent only as a person appr
   // Two edge functions start cold here (ai-tokens, send-due-stages) on a shared machine.
   test.setTimeout(60_000);
   // The functions' OpenAI-compatible provider (REPLY_CLASSIFIER_BASE_URL), served here.
-  const base = new URL(process.env.REPLY_CLASSIFIER_BASE_URL ?? 'http://127.0.0.1:55399/v1');
+  const base = new URL(process.env.REPLY_CLASSIFIER_BASE_URL ?? 'http://127.0.0.1:25399/v1');
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {

@@ -5,7 +5,7 @@
 // The functions' classifier is configured by the stack's environment (fixed when the worker
 // starts), so this suite serves the fake OpenAI-compatible endpoint at the address the stack
 // was given: the test runner starts the stack with
-//   REPLY_CLASSIFIER_BASE_URL=http://127.0.0.1:55399/v1 REPLY_CLASSIFIER_API_KEY=test-key
+//   REPLY_CLASSIFIER_BASE_URL=http://127.0.0.1:25399/v1 REPLY_CLASSIFIER_API_KEY=test-key
 //   REPLY_CLASSIFIER_MODEL=fake-classifier REPLY_CLASSIFIER_TIMEOUT_MS=2000
 // and runs vitest with the same variables.
 import http from 'node:http';
@@ -31,7 +31,7 @@ const MODEL = process.env.REPLY_CLASSIFIER_MODEL;
 if (!BASE || !MODEL || !process.env.REPLY_CLASSIFIER_API_KEY) {
   throw new Error(
     'inbound-classify needs the stack and vitest started with REPLY_CLASSIFIER_BASE_URL (a free loopback port, ' +
-      'e.g. http://127.0.0.1:55399/v1), REPLY_CLASSIFIER_API_KEY, REPLY_CLASSIFIER_MODEL and REPLY_CLASSIFIER_TIMEOUT_MS=2000',
+      'e.g. http://127.0.0.1:25399/v1), REPLY_CLASSIFIER_API_KEY, REPLY_CLASSIFIER_MODEL and REPLY_CLASSIFIER_TIMEOUT_MS=2000',
   );
 }
 

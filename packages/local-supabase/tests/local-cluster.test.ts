@@ -12,7 +12,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-test-'));
 const config = loadConfig({
   ...process.env,
   STACK_DATA_DIR: dataDir,
-  DB_PORT: process.env.LOCAL_CLUSTER_TEST_PORT ?? '55398',
+  DB_PORT: process.env.LOCAL_CLUSTER_TEST_PORT ?? '25398',
 });
 const cluster = new PgCluster(config);
 

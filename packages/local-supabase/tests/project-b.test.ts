@@ -20,9 +20,9 @@ const PROJECT = path.resolve(HERE, './fixtures/project-b/supabase');
 const OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
 const config = loadConfig({
   ...process.env,
-  API_PORT: process.env.PROJECT_B_API_PORT ?? String(55380 + OFFSET),
-  DB_PORT: process.env.PROJECT_B_DB_PORT ?? String(55381 + OFFSET),
-  MAIL_PORT: process.env.PROJECT_B_MAIL_PORT ?? String(55382 + OFFSET),
+  API_PORT: process.env.PROJECT_B_API_PORT ?? String(25380 + OFFSET),
+  DB_PORT: process.env.PROJECT_B_DB_PORT ?? String(25381 + OFFSET),
+  MAIL_PORT: process.env.PROJECT_B_MAIL_PORT ?? String(25382 + OFFSET),
   STACK_DATA_DIR: path.join(ROOT, '.local', 'test-project-b'),
   STACK_MIGRATIONS_DIR: path.join(PROJECT, 'migrations'),
   STACK_SEED_FILE: path.join(PROJECT, 'seed.sql'),
