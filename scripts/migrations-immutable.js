@@ -10,7 +10,9 @@
 //    main through merges). A branch may still fix its own new migration before it is merged.
 //    Commits up to the one that added the manifest below (the freeze, issue 13) are exempt: they
 //    predate the rule (commit 8e89b8b rewrote 20261126001200; issue 13 squashed the two
-//    definitions of sees_sequence / visible_sequence_ids).
+//    definitions of sees_sequence / visible_sequence_ids, as that issue asked; commit b8c55e5 edited
+//    20261129160000_settings.sql, whose edit 20261130170000 now carries for databases that had
+//    applied the first version).
 // 2. Manifest (works without git or in a shallow clone, where the history check cannot run):
 //    supabase/migrations/IMMUTABLE.sha256 records the SHA-256 of every frozen migration; each
 //    listed file must still exist with that hash. Record new migrations with
