@@ -6,7 +6,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { Database, Json } from '$lib/database.types';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
-import { docToPlain, type CustomFieldValue, type DocNode, type RenderContext } from '$shared/email/index.ts';
+import { docToPlain, plainToDoc, type CustomFieldValue, type RenderContext } from '$shared/email/index.ts';
 
 type Tables = Database['public']['Tables'];
 type CandidateRow = Tables['candidates']['Row'];
@@ -489,25 +489,33 @@ export async function getDraftContext(enrollmentId: string): Promise<Result<Rend
   });
 }
 
-/** Saves a draft's personalised stages (only the fields given; sent stages are left alone). */
+/** Stages not sent yet: the ones a draft may personalise. */
+export const isPersonalisable = (s: Pick<DraftStage, 'status'>): boolean =>
+  s.status === 'scheduled' || s.status === 'claimed';
+
+/**
+ * Saves a draft's personalised stages: the unsent ones of `stages`, each body only when its text
+ * differs from `original` (so an untouched body keeps its formatting); sent stages are left alone.
+ */
 export async function saveDraftStages(
   enrollmentId: string,
-  stages: Array<
-    Pick<DraftStage, 'position' | 'subject' | 'delayDays' | 'delayHours' | 'senderUserId'> & { body?: DocNode }
-  >,
+  stages: readonly DraftStage[],
+  original: readonly DraftStage[],
 ): Promise<Result<null>> {
-  const { data, error } = await supabase.rpc('update_enrollment_draft', {
-    enrollment_id: enrollmentId,
-    stages: stages.map((s) => ({
+  const edits = stages.filter(isPersonalisable).map((s) => {
+    const before = original.find((o) => o.position === s.position);
+    return {
       position: s.position,
       subject: s.subject,
       delay_days: s.delayDays,
       delay_hours: s.delayHours,
       sender_user_id: s.senderUserId,
       // A document is plain JSON; its type only says which nodes it may hold.
-      ...(s.body !== undefined ? { body: s.body as unknown as Json } : {}),
-    })),
+      ...(before && before.bodyText !== s.bodyText ? { body: plainToDoc(s.bodyText) as unknown as Json } : {}),
+    };
   });
+  if (edits.length === 0) return ok(null);
+  const { data, error } = await supabase.rpc('update_enrollment_draft', { enrollment_id: enrollmentId, stages: edits });
   if (error) return fail(error, 'Could not save the stages.');
   const row = data?.[0];
   if (!row?.ok) return fail(row?.detail ?? 'Could not save the stages.');

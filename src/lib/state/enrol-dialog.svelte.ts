@@ -40,6 +40,7 @@ import {
 import {
   listDraftStages,
   listSenders,
+  isPersonalisable,
   saveDraftStages,
   type DraftStage,
   type SenderOption,
@@ -98,7 +99,7 @@ export class DraftEdit {
   }
   /** Stages not sent yet: the ones that can be personalised. */
   get editable(): boolean[] {
-    return this.stages.map((s) => s.status === 'scheduled' || s.status === 'claimed');
+    return this.stages.map(isPersonalisable);
   }
   dirty = $derived(
     this.stages.some((s, i) => {
@@ -128,20 +129,7 @@ export class DraftEdit {
   /** Saves the personalised stages; bodies are sent only when their text changed. */
   async save(): Promise<boolean> {
     if (!this.dirty) return true;
-    const edits = this.stages
-      .filter((_, i) => this.editable[i])
-      .map((s) => {
-        const before = this.#original.find((o) => o.position === s.position);
-        return {
-          position: s.position,
-          subject: s.subject,
-          delayDays: s.delayDays,
-          delayHours: s.delayHours,
-          senderUserId: s.senderUserId,
-          ...(before && before.bodyText !== s.bodyText ? { body: plainToDoc(s.bodyText) } : {}),
-        };
-      });
-    const r = await saveDraftStages(this.enrollmentId, edits);
+    const r = await saveDraftStages(this.enrollmentId, this.stages, this.#original);
     if (!r.ok) {
       this.#error = r.error;
       return false;

@@ -6,6 +6,7 @@ import {
   getDraftContext,
   listDraftStages,
   listSenders,
+  isPersonalisable,
   saveDraftStages,
   type DraftStage,
   type SenderOption,
@@ -91,7 +92,7 @@ export class ProfileEnrolState {
 
   /** Stages not sent yet: the ones that can be personalised. */
   get editable(): boolean[] {
-    return this.stages.map((s) => s.status === 'scheduled' || s.status === 'claimed');
+    return this.stages.map(isPersonalisable);
   }
 
   async loadSequences(userId: string): Promise<void> {
@@ -149,22 +150,9 @@ export class ProfileEnrolState {
   async save(): Promise<boolean> {
     const id = this.#enrollmentId;
     if (!id) return false;
-    const edits = this.stages
-      .filter((_, i) => this.editable[i])
-      .map((s) => {
-        const before = this.#original.find((o) => o.position === s.position);
-        return {
-          position: s.position,
-          subject: s.subject,
-          delayDays: s.delayDays,
-          delayHours: s.delayHours,
-          senderUserId: s.senderUserId,
-          ...(before && before.bodyText !== s.bodyText ? { body: plainToDoc(s.bodyText) } : {}),
-        };
-      });
     this.#busy = true;
     this.#error = null;
-    const r = edits.length ? await saveDraftStages(id, edits) : ({ ok: true, data: null } as const);
+    const r = await saveDraftStages(id, this.stages, this.#original);
     this.#busy = false;
     if (!r.ok) {
       this.#error = r.error;
