@@ -1,5 +1,5 @@
 // Broadcast from the database as supabase-js users see it: the replication_ready system
-// message, realtime.send_binary, and replay of a private topic's stored messages
+// message, realtime.send_binary, delivery in the order sent, and replay of a private topic's stored messages
 // (`config.broadcast.replay`), oldest first, marked `meta.replayed`, within the limit.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -46,6 +46,25 @@ describe('broadcast from the database', () => {
     await waitFor(() => (got.length ? true : undefined), 'binary broadcast');
     expect(got[0].payload).toBeInstanceOf(ArrayBuffer);
     expect([...new Uint8Array(got[0].payload)]).toEqual([0, 255, 16]);
+  });
+
+  it('delivers messages in the order they were sent, whatever their size', async () => {
+    // A message may carry a row's state (the live board does): an older one must never arrive
+    // after a newer one. Large and small payloads alternate, so reading them back takes uneven time.
+    const topic = uniq('order');
+    const got: number[] = [];
+    const ch = client('2.0.0')
+      .channel(topic)
+      .on('broadcast', { event: 'n' }, (m) => got.push(m.payload.n));
+    await subscribe(ch);
+    await sql(
+      `select realtime.send(jsonb_build_object('n', g, 'pad', case when g % 2 = 1 then repeat('x', 200000) else '' end),
+                            'n', $1, false)
+       from generate_series(1, 60) g`,
+      [topic],
+    );
+    await waitFor(() => (got.length === 60 ? true : undefined), 'sixty messages');
+    expect(got).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
 
   it('replays stored messages of a private topic since a time, oldest first, within the limit', async () => {

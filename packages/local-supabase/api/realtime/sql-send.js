@@ -29,13 +29,20 @@ export function startSqlSendListener(rt) {
   /** @type {NodeJS.Timeout|null} */
   let retry = null;
 
+  /** Deliveries in notification order. */
+  let order = Promise.resolve();
+
   /** @param {string} id */
-  async function deliver(id) {
+  async function readMessage(id) {
     const r = await ctx.adminPool.query(
       'select topic, event, payload, binary_payload, private from realtime.messages where id = $1',
       [id],
     );
-    const m = r.rows[0];
+    return r.rows[0];
+  }
+
+  /** @param {string} id @param {any} m the stored message, or undefined when it is gone */
+  function fanOut(id, m) {
     if (!m) return;
     rt.hub.broadcast(`realtime:${m.topic}`, storedBroadcast({ ...m, id }), { isPrivate: m.private === true });
   }
@@ -52,9 +59,18 @@ export function startSqlSendListener(rt) {
     });
     c.on('notification', (n) => {
       if (n.channel !== 'realtime:send' || !n.payload) return;
-      deliver(n.payload).catch((e) =>
-        ctx.log(`realtime: delivering realtime.send message ${n.payload} failed: ${e.message}`),
-      );
+      const id = n.payload;
+      // Read concurrently, fan out in notification (commit) order, as hosted Realtime delivers
+      // in replication order: a message carrying a row's state must never overtake an older one.
+      const read = readMessage(id);
+      read.catch(() => {}); // handled in turn below
+      order = order.then(async () => {
+        try {
+          fanOut(id, await read);
+        } catch (e) {
+          ctx.log(`realtime: delivering realtime.send message ${id} failed: ${/** @type {Error} */ (e).message}`);
+        }
+      });
     });
     const again = () => {
       if (client === c) client = null;
