@@ -183,7 +183,22 @@ type BoardRow = Omit<BoardRowsFn['Returns'][number], 'stages' | 'pipeline'> & {
 /** Rows per request of sequence_board_rows: hosted Supabase (PostgREST's max-rows) answers at most 1,000. */
 export const BOARD_PAGE = 1000;
 
+/** A board row without its candidate: what a live message carries (20261201100000). */
+export type EnrollmentState = Omit<EnrollmentRow, 'candidate'>;
+type BoardRowState = Omit<BoardRow, 'candidate_id' | 'candidate_name' | 'candidate_email'>;
+
 function boardRow(r: BoardRow): EnrollmentRow {
+  return {
+    ...boardRowState(r),
+    candidate: {
+      id: r.candidate_id ?? '',
+      name: r.candidate_name || 'Unknown candidate',
+      email: r.candidate_email,
+    },
+  };
+}
+
+function boardRowState(r: BoardRowState): EnrollmentState {
   return {
     id: r.id,
     batchId: r.batch_id,
@@ -198,11 +213,6 @@ function boardRow(r: BoardRow): EnrollmentRow {
     responseConfidence: r.response_confidence,
     startedAt: r.started_at,
     createdAt: r.created_at,
-    candidate: {
-      id: r.candidate_id ?? '',
-      name: r.candidate_name || 'Unknown candidate',
-      email: r.candidate_email,
-    },
     stages: r.stages.map((s) => ({
       position: s.position,
       type: s.type,
@@ -296,17 +306,40 @@ export async function setResponseStatus(
 
 /** broadcast_board_changes names at most 100 enrolments per message; a full list may mean more. */
 const MESSAGE_IDS = 100;
-/** The ids a board message names, or null when it may stand for more. */
-function changedIds(payload: unknown): string[] | null {
-  const ids = (payload as { enrollment_ids?: unknown } | null)?.enrollment_ids;
+
+/**
+ * What a board message says changed: the enrolments' ids and, when the message carries them
+ * (at most 20 enrolments, 20261201100000), their rows' new state, in commit order.
+ */
+export interface BoardChange {
+  ids: string[];
+  rows: EnrollmentState[] | null;
+}
+
+function isRowState(r: unknown): r is BoardRowState {
+  const x = r as Partial<BoardRowState> | null;
+  return (
+    typeof x?.id === 'string' &&
+    typeof x.status === 'string' &&
+    typeof x.pipeline === 'string' &&
+    typeof x.created_at === 'string' &&
+    Array.isArray(x.stages)
+  );
+}
+
+/** What a board message names, or null when it may stand for more. */
+export function boardChange(payload: unknown): BoardChange | null {
+  const p = payload as { enrollment_ids?: unknown; rows?: unknown } | null;
+  const ids = p?.enrollment_ids;
   if (!Array.isArray(ids) || ids.length >= MESSAGE_IDS) return null;
-  return ids.filter((x): x is string => typeof x === 'string');
+  const rows = Array.isArray(p?.rows) && p.rows.every(isRowState) ? p.rows.map(boardRowState) : null;
+  return { ids: ids.filter((x): x is string => typeof x === 'string'), rows };
 }
 
 /**
  * Calls `onChange` whenever an enrolment of the sequence, one of its stages, an open, a click
- * or a reply changes, for everyone watching (SPEC S8), with the ids of the enrolments concerned,
- * or `null` when everything may have changed (the channel reconnected, or a statement touched
+ * or a reply changes, for everyone watching (SPEC S8), with the ids of the enrolments concerned
+ * (and their new rows when the message carries them), or `null` when everything may have changed (the channel reconnected, or a statement touched
  * more enrolments than a message names). Database broadcast on the private channel
  * `board:<sequence id>:<channel key>`, authorised once at join by RLS
  * (20261129150100_live_boards_broadcast.sql, keyed by 20261129190200; chosen over
@@ -318,7 +351,7 @@ function changedIds(payload: unknown): string[] | null {
  */
 export function watchEnrollments(
   sequenceId: string,
-  onChange: (enrollmentIds: string[] | null) => void,
+  onChange: (change: BoardChange | null) => void,
   onStatus: (live: boolean) => void = () => {},
 ): () => void {
   let channel: RealtimeChannel | null = null;
@@ -334,7 +367,7 @@ export function watchEnrollments(
     }
     channel = supabase
       .channel(`board:${sequenceId}:${data.channel_key}`, { config: { private: true } })
-      .on('broadcast', { event: 'change' }, (m) => onChange(changedIds(m.payload)))
+      .on('broadcast', { event: 'change' }, (m) => onChange(boardChange(m.payload)))
       .on('broadcast', { event: 'access-changed' }, () => void rejoin())
       .subscribe((status) => {
         onStatus(status === 'SUBSCRIBED');

@@ -7,8 +7,11 @@
 //
 // Loading: a small first slice of rows and the metrics (which carry every tab's count) arrive
 // together, so the board paints at once; the other rows follow. A live change names the
-// enrolments it touched: only those rows are fetched again (through RLS) and replaced, the other
-// rows keep their objects (and so their DOM and scroll position), and the metrics refresh.
+// enrolments it touched and, for a few, carries their new rows (20261201100000): those are
+// applied at once, with no request; rows it does not carry, or that are not on the board yet,
+// are fetched again (through RLS). Other rows keep their objects (and so their DOM and scroll
+// position). The rates refresh at most once a second (METRICS_EVERY), whatever the pace of
+// changes, so many people watching a busy board do not each read the metrics 50 times a second.
 import {
   BOARD_PAGE,
   cancelEnrollments,
@@ -23,6 +26,8 @@ import {
   startEnrollments,
   watchEnrollments,
   type ActionOutcome,
+  type BoardChange,
+  type EnrollmentState,
   type EnrollmentRow,
   type SettableResponse,
   type StageEdit,
@@ -181,6 +186,31 @@ export function mergeRows(
   return changed ? out : rows;
 }
 
+/**
+ * Applies rows' new state from a live message: each row of `rows` named in `states` gets that
+ * state and keeps its candidate (and every other row its object). Returns the rows (`rows` itself
+ * when none changed) and the ids of `states` that are not on the board.
+ */
+export function applyStates(
+  rows: readonly EnrollmentRow[],
+  states: ReadonlyMap<string, EnrollmentState>,
+): { rows: readonly EnrollmentRow[]; missing: string[] } {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway lookup
+  const missing = new Set(states.keys());
+  let changed = false;
+  const out = rows.map((r) => {
+    const st = states.get(r.id);
+    if (!st) return r;
+    missing.delete(r.id);
+    changed = true;
+    return { ...st, candidate: r.candidate };
+  });
+  return { rows: changed ? out : rows, missing: [...missing] };
+}
+
+/** The least time between two reads of the metrics while changes keep coming (ms). */
+export const METRICS_EVERY = 1000;
+
 /** Rows in the board's first request: enough to fill the screen, small enough to be quick. */
 export const FIRST_ROWS = 50;
 /** A reload (retry, reconnect) reads full pages: the rows on screen stay until it is done. */
@@ -214,6 +244,16 @@ export class EnrollmentBoardState {
   #patching: Promise<void> | null = null;
   #metricsInFlight: Promise<void> | null = null;
   #metricsAgain = false;
+  #metricsAt = 0;
+  #metricsTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The newest state each enrolment had in a live message, numbered in arrival order: a fetch
+   * that began before a message (it may have read the database before that commit) must not
+   * undo what the message showed. One entry per enrolment (bookkeeping, not shown).
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #heard = new Map<string, { n: number; state: EnrollmentState }>();
+  #tick = 0;
 
   constructor(readonly sequenceId: string) {}
 
@@ -341,6 +381,7 @@ export class EnrollmentBoardState {
 
   async #load(): Promise<void> {
     const generation = ++this.#generation;
+    const since = this.#tick;
     // The first time, a small slice paints at once; a reload keeps the rows on screen meanwhile.
     const first = this.#loaded ? BOARD_FIRST_RELOAD : FIRST_ROWS;
     const [r, m, st] = await Promise.all([
@@ -359,7 +400,7 @@ export class EnrollmentBoardState {
     let rows = r.data;
     if (r.data.length === first) {
       if (!this.#loaded) {
-        this.#rows = rows;
+        this.#rows = this.#newer(rows, since);
         this.#complete = false;
         this.#loaded = true;
       }
@@ -375,7 +416,7 @@ export class EnrollmentBoardState {
       const seen = new Set(rows.map((x) => x.id));
       rows = [...rows, ...rest.data.filter((x) => !seen.has(x.id))];
     }
-    this.#rows = rows;
+    this.#rows = this.#newer(rows, since);
     this.#complete = true;
     this.#loaded = true;
     this.#afterChange();
@@ -389,10 +430,11 @@ export class EnrollmentBoardState {
         const ids = [...this.#pending];
         this.#pending.clear();
         const generation = this.#generation;
+        const since = this.#tick;
         // The rows first (what moved, on screen at once), then the rates: asked together, the
         // metrics' two reads would queue beside the rows' one.
         const r = await listEnrollmentsById(this.sequenceId, ids);
-        void this.#refreshMetrics();
+        this.#refreshMetricsSoon();
         // A full load began meanwhile: it reads these rows too (or again, after it, via #pending).
         if (generation !== this.#generation) {
           for (const id of ids) this.#pending.add(id);
@@ -402,13 +444,33 @@ export class EnrollmentBoardState {
           this.#error = r.error;
           continue;
         }
-        this.#rows = mergeRows(this.#rows, ids, r.data);
+        this.#rows = mergeRows(this.#rows, ids, this.#newer(r.data, since));
         this.#afterChange();
       }
     })().finally(() => {
       this.#patching = null;
     });
     return this.#patching;
+  }
+
+  /** `rows` as fetched after live message number `since`, with what later messages said. */
+  #newer(rows: readonly EnrollmentRow[], since: number): readonly EnrollmentRow[] {
+    if (this.#tick === since) return rows;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway lookup
+    const later = new Map<string, EnrollmentState>();
+    for (const [id, h] of this.#heard) if (h.n > since) later.set(id, h.state);
+    return applyStates(rows, later).rows;
+  }
+
+  /** Re-reads the metrics now, or once METRICS_EVERY has passed since the last read. */
+  #refreshMetricsSoon(): void {
+    if (this.#metricsTimer) return;
+    const wait = Math.max(0, this.#metricsAt + METRICS_EVERY - Date.now());
+    this.#metricsTimer = setTimeout(() => {
+      this.#metricsTimer = null;
+      this.#metricsAt = Date.now();
+      void this.#refreshMetrics();
+    }, wait);
   }
 
   /** Re-reads the metrics and the stage breakdown; coalesced like load(). */
@@ -441,6 +503,27 @@ export class EnrollmentBoardState {
     // While a full load runs the ids wait for it (its finally() patches them).
     if (this.#inFlight) return this.#inFlight;
     return this.#patch();
+  }
+
+  /**
+   * A live message: the rows it carries take their new state at once; enrolments it names
+   * without a row, or that are not on the board yet (a new enrolment: its candidate is read with
+   * it), are fetched. Null (the channel reconnected, or too many to name): everything is read.
+   */
+  heard(change: BoardChange | null): Promise<void> {
+    if (change === null || !change.rows || !this.#loaded) return this.changed(change?.ids ?? null);
+    const n = ++this.#tick;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway lookup
+    const states = new Map(change.rows.map((st) => [st.id, st]));
+    for (const st of change.rows) this.#heard.set(st.id, { n, state: st });
+    const { rows, missing } = applyStates(this.#rows, states);
+    if (rows !== this.#rows) {
+      this.#rows = rows;
+      this.#afterChange();
+    }
+    this.#refreshMetricsSoon();
+    const fetch = [...missing, ...change.ids.filter((id) => !states.has(id))];
+    return fetch.length ? this.changed(fetch) : Promise.resolve();
   }
 
   /** After rows changed: open the board on the focused enrolment, re-validate the selection. */
@@ -476,7 +559,7 @@ export class EnrollmentBoardState {
     if (this.#stopWatching) return;
     this.#stopWatching = watchEnrollments(
       this.sequenceId,
-      (ids) => void this.changed(ids),
+      (change) => void this.heard(change),
       (live) => (this.#live = live),
     );
   }
@@ -484,6 +567,8 @@ export class EnrollmentBoardState {
   stop(): void {
     this.#stopWatching?.();
     this.#stopWatching = null;
+    if (this.#metricsTimer) clearTimeout(this.#metricsTimer);
+    this.#metricsTimer = null;
     this.#live = false;
   }
 

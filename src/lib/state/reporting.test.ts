@@ -5,7 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('$lib/supabase', () => ({ supabase: {} }));
 
 import { docToPlain as docToText, plainToDoc as textToDoc } from '$shared/email/index.ts';
-import { buildReport, largestBatchGroup, mergeRows } from './enrollments.svelte';
+import { applyStates, buildReport, largestBatchGroup, mergeRows } from './enrollments.svelte';
+import { boardChange } from '$lib/api/enrollments';
 import { pointValue } from './home.svelte';
 import { nextTriggerAt } from '$shared/email/index.ts';
 import type { EnrollmentRow } from '$lib/api/enrollments';
@@ -62,6 +63,70 @@ describe('a live change on the board', () => {
   });
   it('keeps the very same list when the change names no row it has and finds nothing', () => {
     expect(mergeRows(rows, ['zzz'], [])).toBe(rows);
+  });
+});
+
+describe('a live message that carries rows', () => {
+  const a = row('a', null, '2026-11-29T10:00:00Z');
+  const b = row('b', null, '2026-11-29T11:00:00Z');
+  const rows = [b, a];
+  // What the database sends (20261201100000): the board row without the candidate.
+  const wire = {
+    id: 'b',
+    batch_id: null,
+    status: 'paused',
+    response_status: 'replied',
+    pipeline: 'replied',
+    interested: false,
+    converted: false,
+    end_reason: null,
+    hidden_reply_reason: null,
+    response_provider: 'user',
+    response_confidence: null,
+    response_set_by: null,
+    started_at: '2026-11-29T11:00:00+00:00',
+    created_at: '2026-11-29T11:00:00Z',
+    stages: [
+      {
+        position: 1,
+        type: 'email',
+        status: 'sent',
+        scheduled_at: null,
+        sent_at: '2026-11-29T11:05:00+00:00',
+        send_window: null,
+        deferred_reason: null,
+      },
+    ],
+  };
+
+  it('reads the ids and the rows, in the board’s shape', () => {
+    const ch = boardChange({ table: 'enrollments', op: 'update', enrollment_ids: ['b'], rows: [wire] });
+    expect(ch?.ids).toEqual(['b']);
+    expect(ch?.rows?.[0]).toMatchObject({ id: 'b', status: 'paused', pipeline: 'replied', responseProvider: 'user' });
+    expect(ch?.rows?.[0]?.stages[0]).toMatchObject({
+      position: 1,
+      status: 'sent',
+      sentAt: '2026-11-29T11:05:00+00:00',
+    });
+  });
+  it('falls back to fetching when rows are missing or malformed, and to a reload when ids may be cut', () => {
+    expect(boardChange({ enrollment_ids: ['b'] })).toEqual({ ids: ['b'], rows: null });
+    expect(boardChange({ enrollment_ids: ['b'], rows: [{ id: 'b' }] })).toEqual({ ids: ['b'], rows: null });
+    expect(boardChange({ enrollment_ids: Array.from({ length: 100 }, (_, i) => `e${i}`) })).toBeNull();
+    expect(boardChange(null)).toBeNull();
+  });
+  it('gives the named row its new state and keeps its candidate; other rows stay the same object', () => {
+    const st = boardChange({ enrollment_ids: ['b', 'new'], rows: [wire, { ...wire, id: 'new' }] })!.rows!;
+    const out = applyStates(rows, new Map(st.map((x) => [x.id, x])));
+    expect(out.rows[0]).toMatchObject({ id: 'b', status: 'paused', pipeline: 'replied', candidate: b.candidate });
+    expect(out.rows[1]).toBe(a);
+    expect(out.missing).toEqual(['new']);
+  });
+  it('keeps the very same list when no row it names is on the board', () => {
+    const st = boardChange({ enrollment_ids: ['zzz'], rows: [{ ...wire, id: 'zzz' }] })!.rows!;
+    const out = applyStates(rows, new Map(st.map((x) => [x.id, x])));
+    expect(out.rows).toBe(rows);
+    expect(out.missing).toEqual(['zzz']);
   });
 });
 

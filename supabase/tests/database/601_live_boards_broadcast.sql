@@ -1,7 +1,7 @@
 -- Live boards over database broadcast (issue 15): a change to an enrolment, its stages, an
 -- email event or a reply sends one message to the private topic board:<sequence>:<channel key>
 -- (20261129190200: keyed like the sequence's own channel, and told when the key rotates), carrying ids
--- only; viewers of the sequence may join that topic, others (limited, agency, other
+-- (and, since 20261201100000, the board rows of up to 20 enrolments: 603); viewers of the sequence may join that topic, others (limited, agency, other
 -- organisations, anon) may not.
 begin;
 set local search_path = public, extensions;
@@ -57,7 +57,7 @@ delete from realtime.messages;
 update public.enrollments set response_reason = 'y' where organization_id = tests.id('org_a');
 select is((select count(*)::int from realtime.messages), 3, 'one statement touching three sequences sends one message per board');
 select ok(not exists (select 1 from realtime.messages where payload::text like '%response_reason%' or payload::text like '%"y"%'),
-  'messages carry ids only, never row content');
+  'messages carry no reason text or other content written to the enrolment');
 
 
 -- Keyed topics and rotation (issue 11 item 4 for boards).
