@@ -15,13 +15,19 @@
 //     records when each watcher received each change; the parent matches them, so latency =
 //     received − issued (includes the commit; the driver's commit round trip is reported too);
 //   - "screen" watchers (one per user who may see the board, in their own process) do what the
-//     board does on a change (src/lib/state/enrollments.svelte.ts): fetch just the named
-//     enrolments through RLS (sequence_board_rows, coalesced: one request in flight, the ids that
-//     arrive meanwhile go in the next), then refresh the metrics (also coalesced); commit → screen = the rows
-//     request that carried the change answered − issued.
+//     board does on a change (src/lib/state/enrollments.svelte.ts): apply the rows the message
+//     carries (20261201100000) or, for a message without rows, fetch just the named enrolments
+//     through RLS (sequence_board_rows, coalesced: one request in flight, the ids that arrive
+//     meanwhile go in the next); and refresh the metrics at most once a second (METRICS_EVERY).
+//     commit → row on screen = the row's new state in hand − issued; commit → rates = the first
+//     metrics read begun after the change was heard answered − issued.
+//   - with --app APP_URL (the SPA built against the stack and served), the board itself is open
+//     in Chromium, signed in as the elevated user, during the broadcast run: each update also
+//     flips the enrolment's "reply not logged" reason, which the board's row shows, and the page
+//     records when the 20 rows on screen painted their new text, and every frame (board-screen.js).
 // The same reads are then timed alone (no load) for reference.
 //   node bench/live-boards.js [--watchers 500] [--procs 4] [--rate 50] [--seconds 10] [--modes broadcast,postgres_changes]
-//                             [--out bench/results/live-boards.txt]
+//                             [--app http://127.0.0.1:5773] [--out bench/results/live-boards.txt]
 import fs from 'node:fs';
 import os from 'node:os';
 import { fork } from 'node:child_process';
@@ -32,6 +38,8 @@ import pg from 'pg';
 import ws from 'ws';
 import { SignJWT } from 'jose';
 import { createClient } from '@supabase/supabase-js';
+import { chromium } from 'playwright-core';
+import { boardReport, openBoard, watchBoard } from './board-screen.js';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => {
@@ -58,6 +66,7 @@ const client = (token) =>
 if (args[0] === '--child') {
   const samples = []; // [index of the enrolment, time received] pairs
   const screen = [];
+  const rates = [];
   let limitedGot = 0;
   let fetches = 0;
   let fetchErrors = 0;
@@ -71,10 +80,10 @@ if (args[0] === '--child') {
         const c = client(w.token);
         await c.realtime.setAuth(w.token);
         const onHit = w.screen ? screenWatcher(c, msg.seq, index) : null;
-        const hit = (ids) => {
+        const hit = (ids, rows) => {
           const now = Date.now();
           if (w.level === 'limited') return void limitedGot++;
-          if (onHit) return onHit(ids);
+          if (onHit) return onHit(ids, rows);
           for (const id of ids) {
             const i = index.get(id);
             if (i !== undefined) samples.push(i, now);
@@ -84,7 +93,7 @@ if (args[0] === '--child') {
           msg.mode === 'broadcast'
             ? c
                 .channel(msg.topic, { config: { private: true } })
-                .on('broadcast', { event: 'change' }, (m) => hit(m.payload.enrollment_ids ?? []))
+                .on('broadcast', { event: 'change' }, (m) => hit(m.payload.enrollment_ids ?? [], m.payload.rows))
             : c
                 .channel(`pc-${randomUUID()}`)
                 .on(
@@ -106,7 +115,7 @@ if (args[0] === '--child') {
       }
       process.send({ type: 'joined', errors, refused });
     } else if (msg.type === 'collect') {
-      process.send({ type: 'samples', samples, screen, limitedGot, fetches, fetchErrors });
+      process.send({ type: 'samples', samples, screen, rates, limitedGot, fetches, fetchErrors });
       for (const c of clients) {
         await c.removeAllChannels();
         c.realtime.disconnect();
@@ -115,23 +124,39 @@ if (args[0] === '--child') {
     }
   });
 
-  // What the board does with a change: fetch just those rows (coalesced) and the metrics.
+  // What the board does with a change: apply the rows it carries, else fetch just those rows
+  // (coalesced), and refresh the metrics at most once a second (leading and trailing).
   function screenWatcher(c, seq, index) {
     const pending = new Set();
     let busy = false;
-    let metricsBusy = false;
-    let metricsAgain = false;
-    const metrics = async () => {
-      if (metricsBusy) return void (metricsAgain = true);
-      metricsBusy = true;
-      do {
-        metricsAgain = false;
-        await Promise.all([
-          c.rpc('sequence_metrics', { sequence_id: seq }),
-          c.rpc('sequence_stage_metrics', { sequence_id: seq }),
-        ]);
-      } while (metricsAgain);
-      metricsBusy = false;
+    let heard = []; // [index, received] of changes the rates on screen do not include yet
+    let metricsAt = 0;
+    let timer = null;
+    const metrics = () => {
+      if (timer) return;
+      timer = setTimeout(
+        async () => {
+          metricsAt = Date.now();
+          const covers = heard;
+          heard = [];
+          await Promise.all([
+            c.rpc('sequence_metrics', { sequence_id: seq }),
+            c.rpc('sequence_stage_metrics', { sequence_id: seq }),
+          ]);
+          const now = Date.now();
+          for (let j = 0; j < covers.length; j += 2) rates.push(covers[j], now);
+          timer = null;
+          if (heard.length) metrics();
+        },
+        Math.max(0, metricsAt + 1000 - Date.now()),
+      );
+    };
+    const shown = (id, now) => {
+      const i = index.get(id);
+      if (i === undefined) return;
+      screen.push(i, now);
+      heard.push(i, now);
+      metrics();
     };
     const drain = async () => {
       if (busy) return;
@@ -141,20 +166,21 @@ if (args[0] === '--child') {
         pending.clear();
         const r = await c.rpc('sequence_board_rows', { sequence_id: seq, enrollment_ids: ids });
         const now = Date.now();
-        void metrics();
         fetches++;
         if (r.error) {
           fetchErrors++;
           continue;
         }
-        for (const row of r.data) {
-          const i = index.get(row.id);
-          if (i !== undefined) screen.push(i, now);
-        }
+        for (const row of r.data) shown(row.id, now);
       }
       busy = false;
     };
-    return (ids) => {
+    return (ids, rows) => {
+      if (Array.isArray(rows)) {
+        const now = Date.now();
+        for (const row of rows) shown(row.id, now);
+        return;
+      }
       for (const id of ids) pending.add(id);
       void drain();
     };
@@ -171,6 +197,7 @@ async function parent() {
   const SECONDS = Number(opt('seconds', 10));
   const OUT = opt('out', null);
   const MODES = opt('modes', 'broadcast,postgres_changes').split(',');
+  const APP = opt('app', null);
   const JWT_SECRET = env('JWT_SECRET');
   const lines = [];
   const say = (s = '') => {
@@ -205,7 +232,7 @@ async function parent() {
     `setup:   ${WATCHERS} watchers over ${PROCS} child processes (supabase-js, vsn 2.0.0), users round-robin: ${s.users.map((u) => u.level).join(', ')};`,
   );
   say(
-    `         + ${visibleUsers.length} screen watchers in one more process (fetch the changed rows through RLS + refresh the metrics, coalesced);`,
+    `         + ${visibleUsers.length} screen watchers in one more process (apply the rows a message carries, else fetch them through RLS; metrics at most once a second);`,
   );
   say(
     `         ${RATE} enrolment updates/s for ${SECONDS} s on a 200-enrolment board; delivery = received − update issued (one clock: the machine's; includes the commit)`,
@@ -214,16 +241,22 @@ async function parent() {
   const results = [];
   for (const mode of MODES) results.push(await run(mode));
   say(
-    '| mode | join (s) | delivered / expected | delivery p50 ms | p95 | p99 | max | commit → screen p50 | p95 | row fetches | limited: refused at join / received | others failing to join |',
+    '| mode | join (s) | delivered / expected | delivery p50 ms | p95 | p99 | max | commit → row on screen p50 | p95 | commit → rates p50 | p95 | row fetches | limited: refused at join / received | others failing to join |',
   );
-  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const f = (v) => (Number.isFinite(v) ? v.toFixed(0) : '—');
   for (const r of results) {
     say(
-      `| ${r.mode} | ${r.joinS.toFixed(1)} | ${r.delivered.length} / ${r.want} | ${f(pct(r.delivered, 50))} | ${f(pct(r.delivered, 95))} | ${f(pct(r.delivered, 99))} | ${f(r.delivered.at(-1))} | ${f(pct(r.screen, 50))} | ${f(pct(r.screen, 95))} | ${r.fetches}${r.fetchErrors ? ` (${r.fetchErrors} failed)` : ''} | ${r.refused} / ${r.limitedGot} | ${r.joinErrors} |`,
+      `| ${r.mode} | ${r.joinS.toFixed(1)} | ${r.delivered.length} / ${r.want} | ${f(pct(r.delivered, 50))} | ${f(pct(r.delivered, 95))} | ${f(pct(r.delivered, 99))} | ${f(r.delivered.at(-1))} | ${f(pct(r.screen, 50))} | ${f(pct(r.screen, 95))} | ${f(pct(r.rates, 50))} | ${f(pct(r.rates, 95))} | ${r.fetches}${r.fetchErrors ? ` (${r.fetchErrors} failed)` : ''} | ${r.refused} / ${r.limitedGot} | ${r.joinErrors} |`,
     );
   }
   say();
+  for (const r of results) {
+    if (!r.browser) continue;
+    say(`${r.mode}, the board open in Chromium (${s.users[2].level} user) during the run:`);
+    say(`  commit → painted (the 20 rows on screen): ${r.browser.painted}`);
+    say(`  frames: ${r.browser.frames}; long tasks (> 50 ms): ${r.browser.longTasks}`);
+  }
   for (const r of results) {
     say(
       `${r.mode}: the driver's update round trip (issue → commit acknowledged) p50 ${pct(r.commit, 50).toFixed(1)} ms, p95 ${pct(r.commit, 95).toFixed(1)} ms; load at the end ${r.loadEnd}`,
@@ -264,6 +297,15 @@ async function parent() {
     const joinErrors = joined.reduce((a, m) => a + m.errors, 0);
     const refused = joined.reduce((a, m) => a + m.refused, 0);
     if (joinErrors) process.stderr.write(`${mode}: ${joinErrors} watchers who may see the board could not join\n`);
+    // The board in a browser (broadcast: the app's way), opened before the changes start.
+    let browser = null;
+    let watch = null;
+    if (APP && mode === 'broadcast') {
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      await openBoard(page, APP, s.users[2].email, s.seq, s.ids.length);
+      watch = await watchBoard(page);
+    }
     await sleep(1500); // postgres_changes subscriptions become active shortly after SUBSCRIBED
     const total = RATE * SECONDS;
     const gap = 1000 / RATE;
@@ -280,12 +322,23 @@ async function parent() {
       issued[k].push(t);
       inflight.push(
         pool
-          .query(`update enrollments set response_reason = $2 where id = $1`, [s.ids[k], `tick ${i}`])
+          .query(
+            `update enrollments set response_reason = $2,
+               last_reply_hidden_reason = case when last_reply_hidden_reason = 'hired' then 'internal' else 'hired' end
+             where id = $1`,
+            [s.ids[k], `tick ${i}`],
+          )
           .then(() => commit.push(Date.now() - t)),
       );
     }
     await Promise.all(inflight);
     await sleep(5000);
+    let shown = null;
+    if (watch) {
+      const live = await watch.stop();
+      await browser.close();
+      shown = boardReport(live, new Map(s.top.map(({ name, k }) => [name, issued[k]])));
+    }
     const loadEnd = os
       .loadavg()
       .map((l) => l.toFixed(2))
@@ -310,12 +363,15 @@ async function parent() {
     };
     const delivered = [];
     const screen = [];
+    const rates = [];
     for (const g of got) {
       latency(g.samples, delivered);
       latency(g.screen, screen);
+      latency(g.rates, rates);
     }
     delivered.sort((a, b) => a - b);
     screen.sort((a, b) => a - b);
+    rates.sort((a, b) => a - b);
     commit.sort((a, b) => a - b);
     const watchersSeeing = Array.from({ length: WATCHERS }, (_, i) => s.users[i % s.users.length]).filter(
       (u) => u.level !== 'limited',
@@ -325,6 +381,8 @@ async function parent() {
       joinS,
       delivered,
       screen,
+      rates,
+      browser: shown,
       commit,
       loadEnd,
       refused,
@@ -347,15 +405,17 @@ async function setup(db, jwtFor) {
   const users = [];
   for (const level of levels) {
     const id = randomUUID();
-    await db.query(`insert into auth.users (id, aud, role, email) values ($1, 'authenticated', 'authenticated', $2)`, [
-      id,
-      `${id}@bench.test`,
-    ]);
+    // A password, so the board can also be opened in a browser (--app).
+    await db.query(
+      `insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at)
+       values ($1, 'authenticated', 'authenticated', $2, extensions.crypt('password123', extensions.gen_salt('bf')), now())`,
+      [id, `${id}@bench.test`],
+    );
     await db.query(
       `insert into members (user_id, organization_id, display_name, access_level) values ($1, $2, $3, $4)`,
       [id, org, level, level],
     );
-    users.push({ id, level, token: await jwtFor(id) });
+    users.push({ id, level, email: `${id}@bench.test`, token: await jwtFor(id) });
   }
   const { id: seq, channel_key: key } = (
     await db.query(
@@ -375,7 +435,15 @@ async function setup(db, jwtFor) {
       [org, seq, users[0].id],
     )
   ).rows.map((r) => r.id);
-  return { org, seq, key, users, ids };
+  // The rows a board shows first (newest first, then by id): the ones on screen in a browser.
+  const top = (
+    await db.query(
+      `select e.id, btrim(c.first_name || ' ' || c.last_name) as name from enrollments e join candidates c on c.id = e.candidate_id
+       where e.sequence_id = $1 order by e.created_at desc, e.id limit 20`,
+      [seq],
+    )
+  ).rows.map((r) => ({ name: r.name, k: ids.indexOf(r.id) }));
+  return { org, seq, key, users, ids, top };
 }
 
 async function reloadCost(s) {
