@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftStage, SenderOption } from '$lib/api/candidate-profile';
 import { previewStage } from './draft-preview';
+import { plainToDoc } from '$shared/email/index.ts';
 
 const stage = (over: Partial<DraftStage> = {}): DraftStage => ({
   position: 0,
   type: 'email',
   subject: 'Your portfolio, {{candidate.first_name}}',
-  bodyText: 'Hi {{candidate.first_name}},\n\nYour work at {{candidate.company}}.\n\n{{sender.signature}}',
+  body: plainToDoc('Hi {{candidate.first_name}},\n\nYour work at {{candidate.company}}.\n\n{{sender.signature}}'),
   delayDays: 0,
   delayHours: 0,
   senderUserId: 'u1',
@@ -31,6 +32,26 @@ describe("a draft stage previewed with the candidate's values", () => {
       expect.stringContaining('No value for Candidate title ({{candidate.title}}), used in the subject'),
       expect.stringContaining('No value for Sender signature ({{sender.signature}}), used in the body'),
     ]);
+  });
+
+  it('renders a body edited in the rich editor: token chips with her values, formatting kept', () => {
+    const body = {
+      type: 'doc',
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Hi ' },
+            { type: 'token', attrs: { key: 'candidate.first_name' } },
+            { type: 'text', text: ', ' },
+            { type: 'text', text: 'book a call', marks: [{ type: 'link', attrs: { href: 'https://cal.test/adam' } }] },
+          ],
+        },
+      ],
+    };
+    const p = previewStage(stage({ body }), context, sender);
+    expect(p.text).toContain('Hi Valentina, book a call');
+    expect(p.problems).toEqual([]);
   });
 
   it('has no subject for a LinkedIn connection request', () => {

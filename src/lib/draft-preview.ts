@@ -1,7 +1,7 @@
 // A draft stage as its candidate would get it (issue 14): the profile's draft editor shows it
 // under each stage. Pure, so a test drives it without a DOM or a server.
 import type { DraftStage, SenderOption } from '$lib/api/candidate-profile';
-import { plainToDoc, renderStage, validateDraftForCandidate, type RenderContext } from '$shared/email/index.ts';
+import { renderStage, validateDraftForCandidate, type RenderContext } from '$shared/email/index.ts';
 
 /** One stage of the draft as its candidate would get it, and what is wrong with its tokens. */
 export interface StagePreview {
@@ -23,7 +23,7 @@ export function previewStage(stage: DraftStage, context: RenderContext, sender: 
       ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature }
       : null,
   };
-  const body = plainToDoc(stage.bodyText);
+  const body = stage.body;
   const subject = stage.type === 'linkedin_connection' ? '' : stage.subject;
   const problems = validateDraftForCandidate(
     [{ type: stage.type, delay: { days: stage.delayDays, hours: stage.delayHours }, subject, body }],

@@ -178,7 +178,7 @@ test("the draft editor shows each stage with the candidate's own values, live, a
 
   const first = dialog.getByRole('group', { name: /^Stage 1/ });
   // The form keeps the tokens; the preview shows what Valentina will read.
-  await expect(first.getByLabel('Body')).toHaveValue(/^Hi \{\{candidate\.first_name\}\},/);
+  await expect(first.getByLabel('Body')).toHaveText(/^Hi Candidate first name,/);
   const preview = first.getByRole('region', { name: 'As Valentina Nguyen gets it' });
   await expect(preview).toContainText('Your portfolio, Valentina');
   await expect(preview).toContainText('Hi Valentina,');

@@ -1,7 +1,7 @@
-// Issue 14, the stage form of both enrol paths: a draft body shows its tokens as {{key}} text with
-// the stage as the candidate gets it below, an edited body keeps its tokens (one body ⇄ text
-// conversion, $shared/email/plain-body.ts), and missing token values block Start by one rule in
-// the sequence manager and on the profile, in the same words.
+// Issue 14, the stage form of both enrol paths: a draft body is edited in the rich body editor
+// (token chips, links and formatting kept; typed {{key}} tokens honoured) with the stage as the
+// candidate gets it below, and missing token values block Start by one rule in the sequence
+// manager and on the profile, in the same words.
 import { expect, test } from '@playwright/test';
 import {
   closeDb,
@@ -19,7 +19,7 @@ import { findAndTick } from './helpers/enrol.ts';
 
 test.afterAll(closeDb);
 
-test('the manager’s stage form shows tokens as {{key}} with the rendered stage, and an edited body keeps them', async ({
+test('the manager’s stage form edits the body richly: chips and links stay, typed tokens render, the email carries both', async ({
   browser,
 }) => {
   test.setTimeout(90_000);
@@ -30,7 +30,7 @@ test('the manager’s stage form shows tokens as {{key}} with the rendered stage
     stages: [
       {
         subject: 'Hello {{candidate.first_name}}',
-        body: docOf('Hi {{candidate.first_name}}, quick one.'),
+        body: docOf('Hi {{candidate.first_name}}, quick one. [Book a call](https://cal.example.com/ada)'),
         delayDays: 0,
       },
     ],
@@ -49,23 +49,33 @@ test('the manager’s stage form shows tokens as {{key}} with the rendered stage
   await dialog.getByRole('button', { name: 'Edit 1 sequence' }).click();
 
   const stage = dialog.getByRole('group', { name: 'Stage 1' });
-  await expect(stage.getByLabel('Body')).toHaveValue('Hi {{candidate.first_name}}, quick one.');
+  const body = stage.getByLabel('Body');
+  // The token is a chip with its name; the link is a link.
+  await expect(body).toHaveText('Hi Candidate first name, quick one. Book a call');
+  await expect(body.getByRole('link', { name: 'Book a call' })).toHaveAttribute('href', 'https://cal.example.com/ada');
   const preview = stage.getByRole('region', { name: `As Ada Tok${tag} gets it` });
-  await expect(preview).toContainText('Hi Ada, quick one.');
-  await stage.getByLabel('Body').fill('Hi {{candidate.first_name}}, a role at {{candidate.company}}.');
-  await expect(preview).toContainText('Hi Ada, a role at Initech.');
+  await expect(preview).toContainText('Hi Ada, quick one. Book a call');
+  // A new paragraph after the link, with a token typed as text.
+  await body.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('A role at {{candidate.company}}.');
+  await expect(preview).toContainText('A role at Initech.');
   await dialog.getByRole('button', { name: `Save Ada Tok${tag}’s stages` }).click();
   await expect(dialog.getByRole('button', { name: 'Stages saved' })).toBeDisabled();
   await dialog.getByRole('button', { name: 'Start 1 sequence' }).click();
   await expect(dialog.getByRole('status')).toHaveText('Started 1 sequence.');
 
-  // The stored body still carries the tokens, and the email has Ada's values in their place.
+  // The stored body keeps the chip, the link and the typed token; the email has Ada's values in
+  // their place and the link (tracked) around the same words.
   const { rows } = await db().query(
     `select s.body::text as body from public.enrollment_stages s join public.enrollments e on e.id = s.enrollment_id
      where e.candidate_id = $1 and s.position = 0`,
     [ada.id],
   );
-  expect(rows[0].body).toContain('{{candidate.first_name}}');
+  expect(rows[0].body).toContain('"key": "candidate.first_name"');
+  expect(rows[0].body).toContain('https://cal.example.com/ada');
+  expect(rows[0].body).toContain('{{candidate.company}}');
   await expect
     .poll(
       async () => {
@@ -75,7 +85,10 @@ test('the manager’s stage form shows tokens as {{key}} with the rendered stage
       },
       { timeout: 60_000, intervals: [1_000] },
     )
-    .toContain('Hi Ada, a role at Initech.');
+    .toContain('A role at Initech.');
+  const [mail] = await messagesTo(`ada.${tag}@candidates.test`);
+  expect(mail!.text).toContain('Hi Ada, quick one.');
+  expect(mail!.html).toMatch(/<a [^>]*href="[^"]+"[^>]*>Book a call<\/a>/);
 });
 
 test('a missing token value blocks Start on the profile in the words the manager uses', async ({ browser }) => {
@@ -142,7 +155,7 @@ test('stage edits for everyone reach every draft, and as ticked the template (th
 
   await dialog.getByText('Edit the stages for everyone').click();
   const everyone = dialog.getByRole('group', { name: 'Stage 2 for everyone' });
-  await expect(everyone.getByLabel('Body')).toHaveValue('Still there?');
+  await expect(everyone.getByLabel('Body')).toHaveText('Still there?');
   const subjects = async (where: string, id: string) =>
     (await db().query(`select position, subject from ${where} = $1 order by position`, [id])).rows.map(
       (r) => r.subject,

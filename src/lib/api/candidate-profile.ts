@@ -6,7 +6,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { Database, Json } from '$lib/database.types';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
-import { docToPlain, plainToDoc, type CustomFieldValue, type RenderContext } from '$shared/email/index.ts';
+import { sameDoc, type CustomFieldValue, type DocNode, type RenderContext } from '$shared/email/index.ts';
 
 type Tables = Database['public']['Tables'];
 type CandidateRow = Tables['candidates']['Row'];
@@ -384,8 +384,8 @@ export interface DraftStage {
   position: number;
   type: Database['public']['Enums']['stage_type'];
   subject: string;
-  /** The body as plain text (paragraphs separated by blank lines). */
-  bodyText: string;
+  /** The body as the template editor writes it (formatting, links and token chips kept). */
+  body: DocNode;
   delayDays: number;
   delayHours: number;
   senderUserId: string | null;
@@ -414,7 +414,8 @@ export async function listDraftStages(enrollmentId: string): Promise<Result<Draf
       position: s.position,
       type: s.type,
       subject: s.subject,
-      bodyText: docToPlain(s.body),
+      // A document is plain JSON; the database's check keeps it one.
+      body: s.body as unknown as DocNode,
       delayDays: s.delay_days,
       delayHours: s.delay_hours,
       senderUserId: s.sender_user_id,
@@ -494,8 +495,8 @@ export const isPersonalisable = (s: Pick<DraftStage, 'status'>): boolean =>
   s.status === 'scheduled' || s.status === 'claimed';
 
 /**
- * Saves a draft's personalised stages: the unsent ones of `stages`, each body only when its text
- * differs from `original` (so an untouched body keeps its formatting); sent stages are left alone.
+ * Saves a draft's personalised stages: the unsent ones of `stages`, each body only when it
+ * differs from `original` (an untouched body is not rewritten); sent stages are left alone.
  */
 export async function saveDraftStages(
   enrollmentId: string,
@@ -511,7 +512,7 @@ export async function saveDraftStages(
       delay_hours: s.delayHours,
       sender_user_id: s.senderUserId,
       // A document is plain JSON; its type only says which nodes it may hold.
-      ...(before && before.bodyText !== s.bodyText ? { body: plainToDoc(s.bodyText) as unknown as Json } : {}),
+      ...(before && !sameDoc(before.body, s.body) ? { body: s.body as unknown as Json } : {}),
     };
   });
   if (edits.length === 0) return ok(null);

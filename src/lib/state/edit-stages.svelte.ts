@@ -3,11 +3,10 @@
 // previous edit ("Edit failed sequences"). The form starts from one enrolment's own stages; only
 // stages still scheduled can change (sent stages never change — the database refuses too), and
 // only the fields the user actually changed are sent, so each enrolment keeps its other
-// personalisations. The body is edited as text (paragraphs separated by a blank line, tokens
-// typed as {{key}}) through the one conversion ($shared/email/plain-body.ts) the profile's draft
-// editor and the extension use; an unchanged body is never rewritten, so its formatting survives.
+// personalisations. The body is edited in the template editor's BodyEditor (formatting, links and
+// token chips kept); an unchanged body is never sent (sameDoc).
 import type { DetailStage, StageEdit } from '$lib/api/enrollments';
-import { docToPlain, plainToDoc } from '$shared/email/index.ts';
+import { isDocEmpty, sameDoc, type DocNode } from '$shared/email/index.ts';
 
 export interface StageField {
   position: number;
@@ -16,10 +15,10 @@ export interface StageField {
   editable: boolean;
   status: DetailStage['status'];
   subject: string;
-  body: string;
+  body: DocNode;
   delayDays: number;
   delayHours: number;
-  readonly original: { subject: string; body: string; delayDays: number; delayHours: number };
+  readonly original: { subject: string; body: DocNode; delayDays: number; delayHours: number };
 }
 
 export class EditStagesForm {
@@ -31,7 +30,7 @@ export class EditStagesForm {
     >,
   ) {
     this.stages = stages.map((s) => {
-      const body = docToPlain(s.body);
+      const body = s.body as DocNode;
       return {
         position: s.position,
         type: s.type,
@@ -53,7 +52,7 @@ export class EditStagesForm {
       if (!s.editable) continue;
       const n = s.position + 1;
       if (s.type !== 'linkedin_connection' && s.subject.trim() === '') out.push(`Stage ${n} needs a subject.`);
-      if (s.body.trim() === '') out.push(`Stage ${n} needs a body.`);
+      if (isDocEmpty(s.body)) out.push(`Stage ${n} needs a body.`);
       if (!Number.isInteger(s.delayDays) || s.delayDays < 0 || s.delayDays > 365) {
         out.push(`Stage ${n}: days must be a whole number from 0 to 365.`);
       }
@@ -71,7 +70,7 @@ export class EditStagesForm {
       if (!s.editable) continue;
       const e: StageEdit = { position: s.position };
       if (s.subject !== s.original.subject) e.subject = s.subject;
-      if (s.body !== s.original.body) e.body = plainToDoc(s.body);
+      if (!sameDoc(s.body, s.original.body)) e.body = s.body;
       if (s.delayDays !== s.original.delayDays) e.delay_days = s.delayDays;
       if (s.delayHours !== s.original.delayHours) e.delay_hours = s.delayHours;
       if (Object.keys(e).length > 1) out.push(e);

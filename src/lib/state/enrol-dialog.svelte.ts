@@ -52,7 +52,7 @@ import { previewStage, type StagePreview } from '$lib/draft-preview';
 import { gapText, missingTokens, type TokenGap } from '$lib/enrol-blockers';
 import {
   isValidEmailAddress,
-  plainToDoc,
+  sameDoc,
   type DocNode,
   type RenderContext,
   type StageDraft,
@@ -107,7 +107,7 @@ export class DraftEdit {
       return (
         !o ||
         o.subject !== s.subject ||
-        o.bodyText !== s.bodyText ||
+        !sameDoc(o.body, s.body) ||
         o.delayDays !== s.delayDays ||
         o.delayHours !== s.delayHours ||
         o.senderUserId !== s.senderUserId
@@ -640,9 +640,7 @@ export class EnrolDialogState {
       }
       this.#templateDone = done.join(' ');
       // The edited stages are the form's new starting point (a second apply sends only what changes next).
-      this.templateForm = new EditStagesForm(
-        form.stages.map((f) => ({ ...f, status: 'scheduled' as const, body: plainToDoc(f.body) })),
-      );
+      this.templateForm = new EditStagesForm(form.stages.map((f) => ({ ...f, status: 'scheduled' as const })));
     } finally {
       this.#templateBusy = false;
     }
@@ -671,16 +669,12 @@ export class EnrolDialogState {
     const edit = enrollmentId ? this.edits.get(enrollmentId) : undefined;
     if (edit?.loaded) {
       return {
-        stages: edit.stages.map((s, i) => {
-          const t = template.find((x) => x.position === s.position);
-          const unchanged = edit.original[i]?.bodyText === s.bodyText;
-          return {
-            type: s.type,
-            delay: { days: s.delayDays, hours: s.delayHours },
-            subject: s.subject,
-            body: (unchanged && t ? t.body : plainToDoc(s.bodyText)) as DocNode,
-          };
-        }),
+        stages: edit.stages.map((s) => ({
+          type: s.type,
+          delay: { days: s.delayDays, hours: s.delayHours },
+          subject: s.subject,
+          body: s.body,
+        })),
         senders: edit.stages.map((s) => s.senderUserId),
       };
     }

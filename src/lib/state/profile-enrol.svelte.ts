@@ -15,7 +15,7 @@ import { enrollCandidates, reasonText, startEnrollments } from '$lib/api/enrollm
 import { listSequences, type SequenceListItem } from '$lib/api/sequences';
 import { previewStage, type StagePreview } from '$lib/draft-preview';
 import { gapText, missingTokens } from '$lib/enrol-blockers';
-import { plainToDoc, type RenderContext } from '$shared/email/index.ts';
+import type { RenderContext } from '$shared/email/index.ts';
 
 export type ProfileEnrolStep = 'choose' | 'review' | 'done';
 
@@ -77,7 +77,7 @@ export class ProfileEnrolState {
       type: s.type,
       delay: { days: s.delayDays, hours: s.delayHours },
       subject: s.type === 'linkedin_connection' ? '' : s.subject,
-      body: plainToDoc(s.bodyText),
+      body: s.body,
     }));
     return missingTokens(stages, (i): RenderContext => {
       const sender = this.#senders.find((x) => x.userId === this.stages[i]?.senderUserId);

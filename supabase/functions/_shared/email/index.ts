@@ -48,7 +48,7 @@ export {
   type StageContent,
 } from './render.ts';
 
-export { docToPlain, plainToDoc } from './plain-body.ts';
+export { docToPlain, plainToDoc, sameDoc } from './plain-body.ts';
 
 export {
   STAGE_TYPES,

@@ -1,8 +1,8 @@
 /**
- * A stage body (ProseMirror JSON) as plain text, and back: for the forms that personalise one
- * candidate's draft without a rich editor (the extension's side panel, the profile's draft
- * editor). An edited body keeps its paragraphs, line breaks and tokens (`{{key}}`, which the
- * renderer honours in text) and loses bold/links; callers never rewrite an untouched body.
+ * A stage body (ProseMirror JSON) as plain text, and back: for the form that personalises one
+ * candidate's draft without a rich editor (the extension's side panel). An edited body keeps its
+ * paragraphs, line breaks and tokens (`{{key}}`, which the renderer honours in text) and loses
+ * bold/links; callers never rewrite an untouched body (sameDoc).
  */
 import type { DocNode } from './render.ts';
 
@@ -23,6 +23,24 @@ export function docToPlain(doc: unknown): string {
   };
   if (doc && typeof doc === 'object') block(doc as DocNode);
   return blocks.join('\n\n');
+}
+
+/**
+ * Whether two bodies are the same document, whatever the order of their keys (the database's
+ * jsonb and the editor's JSON order them differently), so an untouched body is never rewritten.
+ */
+export function sameDoc(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameDoc(x, b[i]));
+  }
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameDoc((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 export function plainToDoc(text: string): DocNode {
