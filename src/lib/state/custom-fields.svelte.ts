@@ -1,6 +1,6 @@
-// The organisation's custom field keys, which every body editor's Token menu offers: read once,
-// when an editor first asks, and shared by the forms that edit stage bodies (the template editor
-// reads its own with the sequence).
+// The organisation's custom field keys, which every body editor's Token menu offers and the
+// template editor's validation accepts: read when first asked, again when the template editor
+// opens (refresh), and shared by every form that edits stage bodies.
 import { listCustomFieldKeys } from '$lib/api/candidates';
 
 class CustomFieldKeys {
@@ -9,14 +9,17 @@ class CustomFieldKeys {
 
   /** The keys known so far (empty until the first read answers; it starts on first use). */
   get keys(): readonly string[] {
-    if (!this.#asked) {
-      this.#asked = true;
-      void listCustomFieldKeys().then((r) => {
-        if (r.ok) this.#keys = r.data;
-        else this.#asked = false; // asked again by the next editor
-      });
-    }
+    if (!this.#asked) this.refresh();
     return this.#keys;
+  }
+
+  /** Reads the keys again (a field may have been added since). */
+  refresh(): void {
+    this.#asked = true;
+    void listCustomFieldKeys().then((r) => {
+      if (r.ok) this.#keys = r.data;
+      else this.#asked = false; // asked again by the next editor
+    });
   }
 }
 

@@ -26,7 +26,7 @@ import {
   type SequenceAccess,
   type SequenceDetail,
 } from '$lib/api/sequences';
-import { listCustomFieldKeys } from '$lib/api/candidates';
+import { customFields } from '$lib/state/custom-fields.svelte';
 import {
   docToRows,
   insertStage,
@@ -81,7 +81,6 @@ export class SequenceEditorState {
   #me = $state.raw<Me | null>(null);
   #senders = $state.raw<SenderOption[]>([]);
   #jobs = $state.raw<JobOption[]>([]);
-  #customKeys = $state.raw<string[]>([]);
   #lostAccess = $state(false);
   #providerVersion = $state(0);
   #now = $state(Date.now());
@@ -131,7 +130,7 @@ export class SequenceEditorState {
     return this.#jobs;
   }
   get customFieldKeys(): readonly string[] {
-    return this.#customKeys;
+    return customFields.keys;
   }
   get lostAccess(): boolean {
     return this.#lostAccess;
@@ -181,7 +180,9 @@ export class SequenceEditorState {
 
   issues = $derived.by((): StageIssue[] =>
     this.drafts.length
-      ? validateStages(this.drafts, { customFieldKeys: this.#customKeys.length ? this.#customKeys : undefined })
+      ? validateStages(this.drafts, {
+          customFieldKeys: customFields.keys.length ? [...customFields.keys] : undefined,
+        })
       : [],
   );
 
@@ -249,7 +250,7 @@ export class SequenceEditorState {
     this.#topic = info.data.topic;
     void listSenders().then((r) => r.ok && (this.#senders = r.data));
     void listJobs().then((r) => r.ok && (this.#jobs = r.data));
-    void listCustomFieldKeys().then((r) => r.ok && (this.#customKeys = r.data));
+    customFields.refresh();
 
     let stored = first;
     if (stored.ok && stored.data && stored.data.snapshot === null) {
