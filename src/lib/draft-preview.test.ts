@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftStage, SenderOption } from '$lib/api/candidate-profile';
 import { previewStage } from './draft-preview';
-import { plainToDoc } from '$shared/email/index.ts';
+import { plainDoc } from '$shared/email/test-factories.ts';
 
 const stage = (over: Partial<DraftStage> = {}): DraftStage => ({
   position: 0,
   type: 'email',
   subject: 'Your portfolio, {{candidate.first_name}}',
-  body: plainToDoc('Hi {{candidate.first_name}},\n\nYour work at {{candidate.company}}.\n\n{{sender.signature}}'),
+  body: plainDoc('Hi {{candidate.first_name}},\n\nYour work at {{candidate.company}}.\n\n{{sender.signature}}'),
   delayDays: 0,
   delayHours: 0,
   senderUserId: 'u1',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docToRows, newStageRow, rowsToDoc } from '$shared/collab/doc';
-import { plainToDoc } from '$shared/email/index.ts';
+import { plainDoc } from '$shared/email/test-factories.ts';
 import { applyTemplateEdits } from './template-edits';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -12,8 +12,8 @@ function template(): Y.Doc {
   rowsToDoc(doc, {
     title: 'Outreach',
     stages: [
-      { ...newStageRow(A), subject: 'Hello', body: plainToDoc('Hi {{candidate.first_name}}') },
-      { ...newStageRow(B), subject: 'Again', body: plainToDoc('Still there?'), delay_days: 3 },
+      { ...newStageRow(A), subject: 'Hello', body: plainDoc('Hi {{candidate.first_name}}') },
+      { ...newStageRow(B), subject: 'Again', body: plainDoc('Still there?'), delay_days: 3 },
     ],
   });
   return doc;
@@ -29,7 +29,7 @@ describe('template edits made while enrolling', () => {
         {
           stageId: B,
           subject: 'One more thing',
-          body: plainToDoc('Hi {{candidate.first_name}}, any news?'),
+          body: plainDoc('Hi {{candidate.first_name}}, any news?'),
           delayDays: 5,
         },
       ]),
@@ -44,8 +44,8 @@ describe('template edits made while enrolling', () => {
         ['Hello', 0],
         ['One more thing', 5],
       ]);
-      expect(rows[1]!.body).toEqual(plainToDoc('Hi {{candidate.first_name}}, any news?'));
-      expect(rows[0]!.body).toEqual(plainToDoc('Hi {{candidate.first_name}}'));
+      expect(rows[1]!.body).toEqual(plainDoc('Hi {{candidate.first_name}}, any news?'));
+      expect(rows[0]!.body).toEqual(plainDoc('Hi {{candidate.first_name}}'));
     }
   });
 

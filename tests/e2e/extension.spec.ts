@@ -105,6 +105,8 @@ test('a recruiter adds a LinkedIn profile as a candidate, reviews the stages and
   await panel.getByRole('button', { name: 'Review' }).click();
   await expect(panel.getByRole('heading', { name: 'Review the sequence for Maria Gonzalez' })).toBeVisible();
   await expect(panel.getByText(/^From .*; due /).first()).toBeVisible();
+  // The body is the app's rich editor: the template's tokens are chips, its formatting kept.
+  await expect(panel.getByLabel('Body of stage 1')).toContainText('Hi Candidate first name,');
   await panel.getByLabel('Subject of stage 1').fill('Payments at Acme, {{candidate.first_name}}?');
   await panel.getByText('Preview of stage 1').click();
   await expect(panel.getByTestId('preview').first()).toContainText('Your talk on idempotent payment APIs');

@@ -24,7 +24,7 @@ import { collectDocTokens, renderStage, type DocNode } from '$shared/email/rende
 import { extractTemplateTokens, type RenderContext } from '$shared/email/tokens';
 import { isValidEmailAddress, validateDraftForCandidate, type StageDraft } from '$shared/email/validate';
 import type { ProfileFields, ProfileReading } from '../profile-reader';
-import { docToPlain, plainToDoc } from '$shared/email/plain-body';
+import { sameDoc } from '$shared/email/same-doc';
 
 export type Phase = 'form' | 'review' | 'started';
 export type FormField = keyof ProfileFields | 'reasonForOutreach' | 'email';
@@ -45,14 +45,15 @@ export interface ReviewStage {
   position: number;
   type: string;
   subject: string;
-  body: string;
+  /** Edited in the app's BodyEditor: formatting, links and token chips kept. */
+  body: DocNode;
   delayDays: number;
   delayHours: number;
   scheduledAt: string | null;
   sender: string;
   /** When it may go out: the stage's send window in the candidate's zone, or null (any time). */
   window: string | null;
-  original: { subject: string; body: string; delayDays: number; delayHours: number; doc: unknown };
+  original: { subject: string; body: DocNode; delayDays: number; delayHours: number };
 }
 
 const emptyForm = (): LeadForm => ({
@@ -229,7 +230,7 @@ export class LeadPanelState {
             type: s.type as StageDraft['type'],
             delay: { days: s.delayDays, hours: s.delayHours },
             subject: s.subject,
-            body: (s.body === s.original.body ? s.original.doc : plainToDoc(s.body)) as DocNode,
+            body: s.body,
           }))
         : (this.#sequence?.stages ?? []).map((s) => ({
             type: s.type,
@@ -474,7 +475,7 @@ export class LeadPanelState {
       }
       this.#draft = d.data;
       this.review = d.data.stages.map((s) => {
-        const body = docToPlain(s.body);
+        const body = s.body as DocNode;
         return {
           position: s.position,
           type: s.type,
@@ -487,7 +488,7 @@ export class LeadPanelState {
           window: s.sendWindow
             ? `${s.sendWindow.days.map((d) => DAYS[d % 7]).join(', ')} ${s.sendWindow.start}–${s.sendWindow.end} (candidate’s time)`
             : null,
-          original: { subject: s.subject, body, delayDays: s.delayDays, delayHours: s.delayHours, doc: s.body },
+          original: { subject: s.subject, body, delayDays: s.delayDays, delayHours: s.delayHours },
         };
       });
       this.phase = 'review';
@@ -506,8 +507,7 @@ export class LeadPanelState {
         ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature }
         : null,
     };
-    const doc = (s.body === s.original.body ? s.original.doc : plainToDoc(s.body)) as DocNode;
-    const r = renderStage({ subject: s.subject, body: doc }, ctx);
+    const r = renderStage({ subject: s.subject, body: s.body }, ctx);
     return { subject: r.subject, text: r.text };
   }
 
@@ -536,7 +536,7 @@ export class LeadPanelState {
       for (const s of this.review) {
         const e: StageEdit = { position: s.position };
         if (s.subject !== s.original.subject) e.subject = s.subject;
-        if (s.body !== s.original.body) e.body = plainToDoc(s.body);
+        if (!sameDoc(s.body, s.original.body)) e.body = s.body;
         if (s.delayDays !== s.original.delayDays) e.delayDays = s.delayDays;
         if (s.delayHours !== s.original.delayHours) e.delayHours = s.delayHours;
         if (Object.keys(e).length > 1) edits.push(e);

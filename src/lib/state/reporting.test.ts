@@ -4,7 +4,6 @@ import { describe, expect, it, vi } from 'vitest';
 // Supabase client, which needs browser configuration. None of these tests calls it.
 vi.mock('$lib/supabase', () => ({ supabase: {} }));
 
-import { docToPlain as docToText, plainToDoc as textToDoc } from '$shared/email/index.ts';
 import { applyStates, buildReport, largestBatchGroup, mergeRows } from './enrollments.svelte';
 import { boardChange } from '$lib/api/enrollments';
 import { pointValue } from './home.svelte';
@@ -146,28 +145,6 @@ describe('action report', () => {
     );
     expect(r.failed).toEqual([{ id: 'b', name: 'Bob', message: 'That stage was already sent.' }]);
     expect(r.leftOut.map((l) => l.name)).toEqual(['Cy']);
-  });
-});
-
-describe('body as text', () => {
-  it('round-trips paragraphs, line breaks and tokens', () => {
-    const text = 'Hi {{candidate.first_name}},\nquick one.\n\nBest';
-    expect(docToText(textToDoc(text))).toBe(text);
-  });
-  it('reads token nodes as {{key}}', () => {
-    const doc = {
-      type: 'doc',
-      content: [
-        {
-          type: 'paragraph',
-          content: [
-            { type: 'text', text: 'Hi ' },
-            { type: 'token', attrs: { key: 'x' } },
-          ],
-        },
-      ],
-    };
-    expect(docToText(doc)).toBe('Hi {{x}}');
   });
 });
 

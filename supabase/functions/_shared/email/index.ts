@@ -48,7 +48,7 @@ export {
   type StageContent,
 } from './render.ts';
 
-export { docToPlain, plainToDoc, sameDoc } from './plain-body.ts';
+export { sameDoc } from './same-doc.ts';
 
 export {
   STAGE_TYPES,

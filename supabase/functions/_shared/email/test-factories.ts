@@ -70,3 +70,22 @@ export function emailStage(overrides: Partial<StageDraft> = {}): StageDraft {
     ...overrides,
   };
 }
+
+/** A body from plain text: paragraphs split by a blank line, line breaks kept ({{key}} stays text). */
+export function plainDoc(text: string): DocNode {
+  const paragraphs = text.replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  return {
+    type: 'doc',
+    content: paragraphs
+      .filter((p) => p.trim() !== '')
+      .map((p) => {
+        const lines = p.split('\n');
+        const content: DocNode[] = [];
+        lines.forEach((line, i) => {
+          if (i > 0) content.push({ type: 'hardBreak' });
+          if (line) content.push({ type: 'text', text: line });
+        });
+        return { type: 'paragraph', content };
+      }),
+  };
+}
