@@ -197,12 +197,10 @@ async function removeInEditor(editor: Member, sequenceId: string, path: string):
   const i = list.toArray().findIndex((a) => a.path === path);
   expect(i).toBeGreaterThanOrEqual(0);
   doc.transact(() => list.delete(i, 1));
-  const { error: appendError } = await editor.client
-    .from('sequence_doc_updates')
-    .insert({
-      sequence_id: sequenceId,
-      update: `\\x${Buffer.from(Y.encodeStateAsUpdate(doc, before)).toString('hex')}`,
-    });
+  const { error: appendError } = await editor.client.from('sequence_doc_updates').insert({
+    sequence_id: sequenceId,
+    update: `\\x${Buffer.from(Y.encodeStateAsUpdate(doc, before)).toString('hex')}`,
+  });
   expect(appendError).toBeNull();
   const folded = await editor.client.functions.invoke('sequence-doc', { body: { sequence_id: sequenceId } });
   expect(folded.error).toBeNull();
