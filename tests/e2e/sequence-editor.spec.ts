@@ -210,6 +210,21 @@ test('a viewer follows live edits read-only; a user without access cannot open t
       { timeout: 20_000 },
     )
     .toBe('brochure.txt');
+  // The editor removes it: gone from the stage at once, for the viewer too. The stored file stays
+  // until nothing lists it (running enrolments may still send it; the purge job deletes it later).
+  await list(adam).getByRole('button', { name: 'Remove brochure.txt' }).click();
+  await expect(list(adam).getByRole('listitem')).toHaveCount(0);
+  await expect(list(ana).getByRole('listitem')).toHaveCount(0);
+  await expect
+    .poll(
+      async () =>
+        (await db().query(`select attachments from public.sequence_stages where sequence_id = $1`, [id])).rows[0]
+          ?.attachments,
+      { timeout: 20_000 },
+    )
+    .toEqual([]);
+  const kept = await db().query(`select count(*)::int as n from storage.objects where name like $1 || '/%'`, [id]);
+  expect(kept.rows[0].n).toBe(1);
 
   // Typing as a viewer changes nothing.
   await body(ana).click();

@@ -95,6 +95,7 @@ describe('deploy:check', () => {
           JSON.stringify([
             { slug: 'ai-tokens', verify_jwt: true, status: 'ACTIVE' },
             { slug: 'invite-member', verify_jwt: true, status: 'ACTIVE' },
+            { slug: 'purge-attachments', verify_jwt: false, status: 'ACTIVE' },
             { slug: 'resend-webhook', verify_jwt: true, status: 'ACTIVE' },
             { slug: 'send-due-stages', verify_jwt: false, status: 'ACTIVE' },
             { slug: 'sending-domains', verify_jwt: true, status: 'ACTIVE' },

@@ -1,6 +1,9 @@
 // Stage attachments in Supabase Storage (bucket `sequence-attachments`, named
 // `<sequence>/<stage>/<file>`). RLS on storage.objects decides: viewers of the sequence read,
-// editors add and remove.
+// editors add. Nothing here deletes a file: removing one from a stage only stops the template
+// listing it, because running enrolments still send the files their stages were copied with; the
+// database deletes a file once nothing lists it any more
+// (20261201300000_attachments_kept_while_referenced.sql).
 import type { Attachment } from '$shared/collab/doc';
 import { fail, ok, type Result } from '$lib/result';
 import { supabase } from '$lib/supabase';
@@ -27,12 +30,6 @@ export async function uploadAttachment(sequenceId: string, stageId: string, file
   });
   if (error) return fail(error, `Could not upload ${file.name}.`);
   return ok({ path, name: file.name.slice(0, 200), size: file.size, type: file.type || 'application/octet-stream' });
-}
-
-export async function removeAttachment(path: string): Promise<Result<null>> {
-  const { error } = await supabase.storage.from(BUCKET).remove([path]);
-  if (error) return fail(error, 'Could not remove the attachment.');
-  return ok(null);
 }
 
 /** A short-lived link to download an attachment (viewers of the sequence only). */

@@ -6,7 +6,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import * as collab from '$lib/api/collab';
-import { attachmentUrl, removeAttachment, uploadAttachment } from '$lib/api/attachments';
+import { attachmentUrl, uploadAttachment } from '$lib/api/attachments';
 import {
   applyTemplateToRunning,
   archiveSequence,
@@ -519,13 +519,15 @@ export class SequenceEditorState {
     return null;
   }
 
-  async removeAttachment(stageId: string, path: string): Promise<string | null> {
+  /**
+   * Stops the stage listing a file. The stored file stays while running enrolments (or an undo)
+   * still need it; the database's purge deletes it once nothing lists it (api/attachments.ts).
+   */
+  removeAttachment(stageId: string, path: string): void {
     const list = this.#stage(stageId)?.get('attachments');
-    if (!(list instanceof Y.Array) || !this.canEdit) return null;
+    if (!(list instanceof Y.Array) || !this.canEdit) return;
     const i = (list.toArray() as Attachment[]).findIndex((a) => a.path === path);
     if (i >= 0) this.doc?.transact(() => list.delete(i, 1), LOCAL);
-    const r = await removeAttachment(path);
-    return r.ok ? null : r.error;
   }
 
   async attachmentUrl(path: string): Promise<string | null> {

@@ -1554,6 +1554,10 @@ export type Database = {
           detail: string
         }[]
       }
+      attachments_to_purge: {
+        Args: { p_after?: string; p_limit?: number }
+        Returns: string[]
+      }
       cancel_enrollments: {
         Args: { enrollment_ids: string[] }
         Returns: {

@@ -21,6 +21,7 @@ import { createClient } from '@supabase/supabase-js';
 import { Resend } from 'resend';
 import { loadConfig } from './config.ts';
 import { Drainer } from './engine.ts';
+import { sameSecret } from '../_shared/scheduler-secret.ts';
 
 const config = loadConfig();
 
@@ -31,22 +32,6 @@ const db = createClient(config.supabaseUrl, config.serviceRoleKey, {
   auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
 });
 const resend = new Resend(config.resendApiKey, config.resendBaseUrl ? { baseUrl: config.resendBaseUrl } : undefined);
-
-const encoder = new TextEncoder();
-
-/** Constant-time comparison through digests, so timing reveals nothing about the secret. */
-async function sameSecret(given: string, expected: string | null): Promise<boolean> {
-  if (!expected) return false;
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest('SHA-256', encoder.encode(given)),
-    crypto.subtle.digest('SHA-256', encoder.encode(expected)),
-  ]);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
-}
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });

@@ -24,6 +24,7 @@ import { applyUpdatesSafely, docToRows, fromBase64, newStageRow, rowsToDoc, toBa
 import type { StageRowData } from '../_shared/collab/doc.ts';
 import type { DocNode } from '../_shared/email/render.ts';
 import { callRpc, RpcError, serviceEnv } from '../_shared/service-rpc.ts';
+import { sameSecret } from '../_shared/scheduler-secret.ts';
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
@@ -38,22 +39,6 @@ const STALE_AFTER_SECONDS = 3;
 const CRON_BATCH = 100;
 /** Wall-clock budget of one scheduled run (pg_net's timeout for the call is 30 s). */
 const CRON_BUDGET_MS = 20_000;
-
-const encoder = new TextEncoder();
-
-/** Constant-time comparison through digests, so timing reveals nothing about the secret. */
-async function sameSecret(given: string, expected: string | undefined): Promise<boolean> {
-  if (!expected || !given) return false;
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest('SHA-256', encoder.encode(given)),
-    crypto.subtle.digest('SHA-256', encoder.encode(expected)),
-  ]);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ y[i]!;
-  return diff === 0;
-}
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...CORS } });

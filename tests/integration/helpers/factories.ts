@@ -43,6 +43,7 @@ export function clientWithToken(token: string | null): SupabaseClient {
 export function serviceClient(): SupabaseClient {
   return createClient(stackEnv.api, stackEnv.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: ws as never },
   });
 }
 
