@@ -136,7 +136,7 @@ describe('send-due-stages sends a stage with attachments', () => {
     const [stage] = await stagesOf([row!.enrollment_id!]);
     expect(stage!.status).toBe('failed');
     expect(stage!.end_reason).toBe(
-      'attachment_missing: "offer.pdf" is no longer stored (it was removed from the sequence after this enrolment was made)',
+      'attachment_missing: "offer.pdf" is no longer stored (its file was deleted from storage outside the sequence editor)',
     );
     const enrolment = await enrollmentOf(row!.enrollment_id!);
     expect(enrolment.status).not.toBe('running');

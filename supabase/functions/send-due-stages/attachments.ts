@@ -103,7 +103,7 @@ export async function loadAttachments(
         e.statusCode === '404' || e.status === 404 || /not.?found/i.test(e.message ?? '') || (!error && !data);
       if (missing) {
         throw new AttachmentRefused(
-          `attachment_missing: "${a.name}" is no longer stored (it was removed from the sequence after this enrolment was made)`,
+          `attachment_missing: "${a.name}" is no longer stored (its file was deleted from storage outside the sequence editor)`,
         );
       }
       throw new AttachmentUnavailable(`storage: ${e.message ?? 'download failed'}`);
