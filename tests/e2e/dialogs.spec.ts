@@ -75,7 +75,10 @@ test('recipient detail and Edit sequence keep focus inside, close on Escape, giv
   await expect(enrolButton).toBeFocused();
 
   // Recipient detail, opened from the row's name.
-  const name = page.getByRole('row').filter({ hasText: 'Ava Dialog' }).getByRole('button', { name: 'Ava Dialog' });
+  const name = page
+    .getByRole('row')
+    .filter({ hasText: 'Ava Dialog' })
+    .getByRole('button', { name: 'Ava Dialog', exact: true });
   await name.click();
   const detail = page.getByRole('dialog', { name: 'Ava Dialog' });
   await expect(detail.getByRole('list', { name: 'Stages' }).getByRole('listitem')).toHaveCount(2);
@@ -175,7 +178,10 @@ test('at 390 px the enrol dialog, recipient detail and Edit sequence are full-wi
   await expect(enrol).toBeHidden();
   await expect(opener).toBeFocused();
 
-  const name = page.getByRole('row').filter({ hasText: 'Dora Dialog' }).getByRole('button', { name: 'Dora Dialog' });
+  const name = page
+    .getByRole('row')
+    .filter({ hasText: 'Dora Dialog' })
+    .getByRole('button', { name: 'Dora Dialog', exact: true });
   await name.click();
   const detail = page.getByRole('dialog', { name: 'Dora Dialog' });
   await expect(detail.getByRole('list', { name: 'Stages' }).getByRole('listitem')).toHaveCount(2);
