@@ -215,11 +215,21 @@ test('at 390 px wide no page scrolls sideways and the navigation collapses behin
     ['home', '/home'],
     ['sequences', '/sequences'],
     ['sequence', `/sequences/${seq.id}`],
+    ['candidate', `/candidates/${cands[0]!.id}`],
     ['not-found', '/no-such-page'],
   ] as const) {
     await page.goto(path);
     await expect(page.locator('h1')).toBeVisible();
     if (name === 'sequence') await expect(page.getByRole('row').filter({ hasText: 'Wide' })).toBeVisible();
+    if (name === 'candidate') await expect(page.getByRole('button', { name: 'More' })).toBeVisible();
+    // The top bar's Menu button keeps its own size on every app page (a page's menu style once
+    // widened it); the not-found page has no top bar.
+    if (name !== 'not-found') {
+      expect(
+        (await page.getByRole('button', { name: 'Menu' }).boundingBox())!.width,
+        `${name}: Menu button`,
+      ).toBeLessThan(100);
+    }
     await page.screenshot({ path: info.outputPath(`390-${name}.png`), fullPage: true });
     const [scrollWidth, innerWidth] = await page.evaluate(() => [
       document.documentElement.scrollWidth,

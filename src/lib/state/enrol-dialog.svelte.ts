@@ -758,6 +758,23 @@ export class EnrolDialogState {
   /** The ready drafts Start will start: those without AI tokens waiting for review. */
   startable = $derived(this.ready.filter((r) => !this.aiPending.includes(r.outcome.enrollmentId ?? '')));
 
+  /**
+   * What closing the dialog now would lose, one phrase each; empty when nothing would. Drafts
+   * already created are not lost (they stay on the profiles), so only a choice not yet made into
+   * drafts and stage edits not yet saved count. The dialog asks before closing over these.
+   */
+  unsaved = $derived.by((): string[] => {
+    const out: string[] = [];
+    if (this.step === 'choose' && this.chosen.size > 0) {
+      out.push(`your choice of ${this.chosen.size} ${this.chosen.size === 1 ? 'candidate' : 'candidates'}`);
+    }
+    if (this.step !== 'edit') return out;
+    const names = [...this.edits.values()].filter((e) => e.dirty).map((e) => this.nameOfEnrollment(e.enrollmentId));
+    if (names.length) out.push(`the unsaved stage edits for ${names.join(', ')}`);
+    if (this.templateForm && this.templateForm.edits.length > 0) out.push('the stage edits for everyone, not applied');
+    return out;
+  });
+
   nameOfEnrollment(enrollmentId: string): string {
     const row = this.rows.find((r) => r.outcome.enrollmentId === enrollmentId);
     return row?.name ?? 'Candidate';
