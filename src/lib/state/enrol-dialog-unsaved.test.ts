@@ -10,7 +10,7 @@ import type { CandidateListItem } from '$lib/api/candidates';
 import type { DraftStage } from '$lib/api/candidate-profile';
 import { DraftEdit, EnrolDialogState } from './enrol-dialog.svelte';
 import { EditStagesForm } from './edit-stages.svelte';
-import { plainToDoc } from '$shared/email/index.ts';
+import { plainDoc } from '$shared/email/test-factories.ts';
 
 const candidate = (id: string, name: string): CandidateListItem => ({
   id,
@@ -25,7 +25,7 @@ const stage: DraftStage = {
   position: 0,
   type: 'email',
   subject: 'Hello',
-  bodyText: 'Hi there.',
+  body: plainDoc('Hi there.'),
   delayDays: 0,
   delayHours: 0,
   senderUserId: null,
@@ -65,7 +65,7 @@ describe('what closing the enrol dialog would lose', () => {
         type: 'email',
         status: 'scheduled',
         subject: 'Hello',
-        body: plainToDoc('Hi.'),
+        body: plainDoc('Hi.'),
         delayDays: 1,
         delayHours: 0,
       },
