@@ -23,7 +23,12 @@ async function boardWith(names: string[]) {
   const seq = await createSequence(org, owner, {
     stages: [
       { subject: 'Hello {{candidate.first_name}}', body: docOf('Hi there.'), senderUserId: owner.id, delayDays: 1 },
-      { subject: 'Old follow-up', body: docOf('Any thoughts?'), senderUserId: owner.id, delayDays: 4 },
+      {
+        subject: 'Old follow-up',
+        body: docOf('Any thoughts? [Book a call](https://cal.example.com/dialog)'),
+        senderUserId: owner.id,
+        delayDays: 4,
+      },
     ],
   });
   const cands = await Promise.all(names.map((n) => createCandidate(org, { firstName: n, lastName: 'Dialog' })));
@@ -126,6 +131,16 @@ test('recipient detail and Edit sequence keep focus inside, close on Escape, giv
   await actions.click();
   await page.getByRole('menuitem', { name: 'Edit sequence' }).click();
   await subject.fill('New follow-up');
+  // The body is edited in the rich editor: a new paragraph after the link, which stays a link.
+  const body = edit.getByLabel('Body (stage 2)');
+  await expect(body.getByRole('link', { name: 'Book a call' })).toHaveAttribute(
+    'href',
+    'https://cal.example.com/dialog',
+  );
+  await body.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Friday works too.');
   await edit.getByRole('button', { name: 'Edit 1 sequence' }).click();
   await expect(edit.getByRole('status')).toContainText('2 other candidates were enrolled at the same time');
   await edit.getByRole('button', { name: 'Apply edits to 2 sequences' }).click();
@@ -134,6 +149,16 @@ test('recipient detail and Edit sequence keep focus inside, close on Escape, giv
   await expect
     .poll(async () => (await subjects(seq.id)).map((r) => r.subject))
     .toEqual(['New follow-up', 'New follow-up', 'New follow-up']);
+  // All three bodies took the edit with the link kept.
+  const { rows } = await db().query<{ body: string }>(
+    `select body::text as body from public.enrollment_stages where sequence_id = $1 and position = 1`,
+    [seq.id],
+  );
+  expect(rows).toHaveLength(3);
+  for (const r of rows) {
+    expect(r.body).toContain('https://cal.example.com/dialog');
+    expect(r.body).toContain('Friday works too.');
+  }
 });
 
 test('at 390 px the enrol dialog, recipient detail and Edit sequence are full-width sheets that scroll inside', async ({
