@@ -90,6 +90,9 @@ export class ProfileEnrolState {
     }).map(gapText);
   });
 
+  /** Whether the stages were edited since they were loaded or last saved (closing would lose it). */
+  dirty = $derived(this.step === 'review' && JSON.stringify(this.stages) !== JSON.stringify(this.#original));
+
   /** Stages not sent yet: the ones that can be personalised. */
   get editable(): boolean[] {
     return this.stages.map(isPersonalisable);
