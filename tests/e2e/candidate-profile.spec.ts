@@ -196,3 +196,112 @@ test("the draft editor shows each stage with the candidate's own values, live, a
     'No value for Reason for outreach ({{candidate.reason_for_outreach}}), used in the subject',
   );
 });
+
+test("the profile's dialogs give focus back to More, never drop changes without asking, and are full-width sheets at 390 px", async ({
+  page,
+}, info) => {
+  const { rows } = await db().query<{ id: string }>(
+    `with c as (
+       insert into public.candidates (organization_id, first_name, last_name, email, company, title)
+       values ('0a000000-0000-4000-8000-000000000001', 'Dana', 'Sheets', $1, 'Acme', 'Engineer')
+       returning id)
+     insert into public.considerations (organization_id, candidate_id, job_id)
+     select '0a000000-0000-4000-8000-000000000001', id, '0a000000-0000-4000-8000-0000000000b2' from c
+     returning candidate_id as id`,
+    [`dana.sheets.${Date.now()}@example.test`],
+  );
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await signIn(page);
+  await page.goto(`/candidates/${rows[0]!.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Dana Sheets' })).toBeVisible();
+  // "Save notes" is a button of its own width, not a bar across the card.
+  const saveNotes = page.getByRole('button', { name: 'Save notes' });
+  expect((await saveNotes.boundingBox())!.width).toBeLessThan(200);
+  await page.screenshot({ path: info.outputPath('1366-profile.png'), fullPage: true });
+  const more = page.getByRole('button', { name: /More/ });
+  const discard = page.getByRole('alertdialog', { name: 'Discard unsaved changes?' });
+
+  // Manage subscriptions: a changed choice is not dropped by Escape or Cancel without asking.
+  await more.click();
+  await page.getByRole('menuitem', { name: 'Manage subscriptions' }).click();
+  const subs = page.getByRole('dialog', { name: 'Manage subscriptions' });
+  await subs.getByRole('checkbox', { name: 'Outreach about new roles' }).uncheck();
+  await page.screenshot({ path: info.outputPath('1366-subscriptions.png') });
+  await page.keyboard.press('Escape');
+  await expect(discard).toContainText('the subscription choices you changed');
+  await discard.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(subs.getByRole('checkbox', { name: 'Outreach about new roles' })).not.toBeChecked();
+  await subs.getByRole('button', { name: 'Cancel' }).click();
+  await discard.getByRole('button', { name: 'Discard and close' }).click();
+  await expect(subs).toBeHidden();
+  await expect(more).toBeFocused();
+  await expect(page.getByTestId('subscription-state')).toContainText('New roles: subscribed');
+
+  // Enroll: personalised stages are not dropped without asking; Save draft closes at once.
+  await more.click();
+  await page.getByRole('menuitem', { name: 'Enroll in sequence' }).click();
+  const enrol = page.getByRole('dialog', { name: 'Enroll Dana Sheets in a sequence' });
+  await enrol.getByLabel('Sequence').selectOption({ label: 'Product Design – portfolio intro' });
+  await enrol.getByRole('button', { name: 'Review stages' }).click();
+  const subject = enrol.getByRole('group', { name: /^Stage 1/ }).getByLabel('Subject');
+  await subject.fill('Your portfolio, Dana');
+  await page.keyboard.press('Escape');
+  await expect(discard).toContainText('your personalised stages for “Product Design – portfolio intro”');
+  await discard.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(subject).toHaveValue('Your portfolio, Dana');
+  await page.screenshot({ path: info.outputPath('1366-enrol.png') });
+  await enrol.getByRole('button', { name: 'Save draft' }).click();
+  await expect(enrol).toBeHidden();
+  await expect(more).toBeFocused();
+
+  // A saved draft reopened without edits closes on Escape without asking.
+  const open = page.getByRole('region', { name: 'Sequences' }).getByRole('button', {
+    name: 'Open draft Product Design – portfolio intro',
+  });
+  await open.click();
+  await expect(subject).toHaveValue('Your portfolio, Dana');
+  await page.keyboard.press('Escape');
+  await expect(enrol).toBeHidden();
+  await expect(discard).toBeHidden();
+  await expect(open).toBeFocused();
+
+  // Archive asks first, as an alert dialog; Keep changes nothing.
+  const archive = page
+    .getByRole('region', { name: 'Jobs' })
+    .getByRole('button', { name: 'Archive on Product Designer' });
+  await archive.click();
+  const confirm = page.getByRole('alertdialog', { name: 'Archive Dana Sheets on “Product Designer”?' });
+  await expect(confirm.getByLabel('Reason')).toBeVisible();
+  await page.screenshot({ path: info.outputPath('1366-archive.png') });
+  await confirm.getByRole('button', { name: 'Keep' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(archive).toBeFocused();
+
+  // At 390 px the sheets fill the screen and nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const fullWidth = async (dialog: typeof subs, shot: string) => {
+    const box = (await dialog.boundingBox())!;
+    const width = await page.evaluate(() => document.documentElement.clientWidth);
+    expect(box.x).toBe(0);
+    expect(box.width).toBe(width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await page.screenshot({ path: info.outputPath(`390-${shot}.png`) });
+  };
+  await more.click();
+  await page.getByRole('menuitem', { name: 'Manage subscriptions' }).click();
+  await expect(subs.getByRole('button', { name: 'Save' })).toBeInViewport();
+  await fullWidth(subs, 'subscriptions');
+  await page.keyboard.press('Escape');
+  await expect(subs).toBeHidden();
+  await open.click();
+  await expect(subject).toHaveValue('Your portfolio, Dana');
+  await expect(enrol.getByRole('button', { name: 'Start 1 sequence' })).toBeInViewport();
+  await fullWidth(enrol, 'enrol');
+  await page.keyboard.press('Escape');
+  await expect(enrol).toBeHidden();
+  await archive.click();
+  await expect(confirm.getByRole('button', { name: 'Archive and cancel' })).toBeInViewport();
+  await page.screenshot({ path: info.outputPath('390-archive.png') });
+  await confirm.getByRole('button', { name: 'Keep' }).click();
+  await expect(page.getByRole('region', { name: 'Jobs' })).not.toContainText('archived');
+});

@@ -171,6 +171,11 @@ test('at 390 px the enrol dialog, recipient detail and Edit sequence are full-wi
   }
   const page = await signedIn(browser, owner.email, { width: 390, height: 844 });
   await page.goto(`/sequences/${seq.id}`);
+  // The board's search box takes the row (its placeholder is not cut off); the count wraps below.
+  const search = page.getByRole('searchbox', { name: 'Search this sequence' });
+  await expect(search).toHaveAttribute('placeholder', 'Search candidates in this sequence');
+  expect((await search.boundingBox())!.width).toBeGreaterThan(330);
+  await page.screenshot({ path: info.outputPath('390-board.png') });
 
   const fullWidth = async (dialog: Locator, shot: string) => {
     const box = (await dialog.boundingBox())!;
