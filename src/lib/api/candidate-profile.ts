@@ -490,6 +490,24 @@ export async function getDraftContext(enrollmentId: string): Promise<Result<Rend
   });
 }
 
+/**
+ * Whether a draft's stages differ from `original` (as loaded or last saved): subject, body (as
+ * documents), delay or sender. The profile's and the sequence manager's draft forms ask it.
+ */
+export function draftStagesChanged(stages: readonly DraftStage[], original: readonly DraftStage[]): boolean {
+  return stages.some((s, i) => {
+    const o = original[i];
+    return (
+      !o ||
+      o.subject !== s.subject ||
+      !sameDoc(o.body, s.body) ||
+      o.delayDays !== s.delayDays ||
+      o.delayHours !== s.delayHours ||
+      o.senderUserId !== s.senderUserId
+    );
+  });
+}
+
 /** Stages not sent yet: the ones a draft may personalise. */
 export const isPersonalisable = (s: Pick<DraftStage, 'status'>): boolean =>
   s.status === 'scheduled' || s.status === 'claimed';

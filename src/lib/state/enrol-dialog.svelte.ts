@@ -40,6 +40,7 @@ import {
 import {
   listDraftStages,
   listSenders,
+  draftStagesChanged,
   isPersonalisable,
   saveDraftStages,
   type DraftStage,
@@ -50,13 +51,7 @@ import { generateAiTokens, reviewAiToken, type AiTokenValue } from '$lib/api/ai-
 import { parseEmailList } from '$lib/enrol-emails';
 import { previewStage, type StagePreview } from '$lib/draft-preview';
 import { gapText, missingTokens, type TokenGap } from '$lib/enrol-blockers';
-import {
-  isValidEmailAddress,
-  sameDoc,
-  type DocNode,
-  type RenderContext,
-  type StageDraft,
-} from '$shared/email/index.ts';
+import { isValidEmailAddress, type DocNode, type RenderContext, type StageDraft } from '$shared/email/index.ts';
 import { SvelteMap } from 'svelte/reactivity';
 
 const plural = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
@@ -101,19 +96,7 @@ export class DraftEdit {
   get editable(): boolean[] {
     return this.stages.map(isPersonalisable);
   }
-  dirty = $derived(
-    this.stages.some((s, i) => {
-      const o = this.#original[i];
-      return (
-        !o ||
-        o.subject !== s.subject ||
-        !sameDoc(o.body, s.body) ||
-        o.delayDays !== s.delayDays ||
-        o.delayHours !== s.delayHours ||
-        o.senderUserId !== s.senderUserId
-      );
-    }),
-  );
+  dirty = $derived(draftStagesChanged(this.stages, this.#original));
 
   async load(): Promise<void> {
     const r = await listDraftStages(this.enrollmentId);

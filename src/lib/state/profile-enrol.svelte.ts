@@ -6,6 +6,7 @@ import {
   getDraftContext,
   listDraftStages,
   listSenders,
+  draftStagesChanged,
   isPersonalisable,
   saveDraftStages,
   type DraftStage,
@@ -15,7 +16,7 @@ import { enrollCandidates, reasonText, startEnrollments } from '$lib/api/enrollm
 import { listSequences, type SequenceListItem } from '$lib/api/sequences';
 import { previewStage, type StagePreview } from '$lib/draft-preview';
 import { gapText, missingTokens } from '$lib/enrol-blockers';
-import { sameDoc, type RenderContext } from '$shared/email/index.ts';
+import type { RenderContext } from '$shared/email/index.ts';
 
 export type ProfileEnrolStep = 'choose' | 'review' | 'done';
 
@@ -92,22 +93,9 @@ export class ProfileEnrolState {
 
   /**
    * Whether the stages were edited since they were loaded or last saved (closing would lose it):
-   * the enrol dialog's rule, with bodies compared as documents (the editor orders keys its own way).
+   * the enrol dialog's rule, draftStagesChanged.
    */
-  dirty = $derived(
-    this.step === 'review' &&
-      this.stages.some((s, i) => {
-        const o = this.#original[i];
-        return (
-          !o ||
-          o.subject !== s.subject ||
-          !sameDoc(o.body, s.body) ||
-          o.delayDays !== s.delayDays ||
-          o.delayHours !== s.delayHours ||
-          o.senderUserId !== s.senderUserId
-        );
-      }),
-  );
+  dirty = $derived(this.step === 'review' && draftStagesChanged(this.stages, this.#original));
 
   /** Stages not sent yet: the ones that can be personalised. */
   get editable(): boolean[] {
