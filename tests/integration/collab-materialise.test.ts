@@ -7,17 +7,8 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, stagesMap } from '../../supabase/functions/_shared/collab/doc.ts';
-import {
-  closeDb,
-  createCandidate,
-  createMember,
-  createOrg,
-  createSequence,
-  db,
-  mintJwt,
-  stackEnv,
-} from './helpers/factories.ts';
-import { LOCAL_CRON_SECRET, waitFor } from './helpers/sending.ts';
+import { closeDb, createCandidate, createMember, createOrg, createSequence, db } from './helpers/factories.ts';
+import { expectSchedulerOnly, waitFor } from './helpers/sending.ts';
 
 /** The real job stays off while a test decides when the scheduled fold runs. */
 async function setJobActive(active: boolean): Promise<void> {
@@ -117,22 +108,5 @@ describe('materialisation without a browser', () => {
     expect(copied.rows.map((r) => r.subject)).toEqual(['After the tab died']);
   }, 60_000);
 
-  it('runs the scheduled fold only for the scheduler', async () => {
-    const org = await createOrg();
-    const member = await createMember(org);
-    const post = (bearer: string) =>
-      fetch(`${stackEnv.api}/functions/v1/sequence-doc`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ source: 'cron' }),
-      });
-    const token = await mintJwt({ sub: member.id, role: 'authenticated', aud: 'authenticated', email: member.email });
-    const asMember = await post(token);
-    expect(asMember.status).toBe(401);
-    expect(await asMember.json()).toEqual({ error: 'unauthorized', message: 'A valid scheduler secret is required.' });
-    expect((await post('not-the-secret')).status).toBe(401);
-    const asScheduler = await post(LOCAL_CRON_SECRET);
-    expect(asScheduler.status).toBe(200);
-    expect(await asScheduler.json()).toMatchObject({ status: 'ok' });
-  });
+  it('runs the scheduled fold only for the scheduler', () => expectSchedulerOnly('sequence-doc'));
 });

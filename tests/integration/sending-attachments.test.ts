@@ -15,13 +15,19 @@ import {
   db,
   enroll,
   enrollmentOf,
-  mintJwt,
   serviceClient,
   stackEnv,
   stagesOf,
   type Member,
 } from './helpers/factories.ts';
-import { LOCAL_CRON_SECRET, invokeSender, messagesTo, setCronActive, waitFor } from './helpers/sending.ts';
+import {
+  LOCAL_CRON_SECRET,
+  expectSchedulerOnly,
+  invokeSender,
+  messagesTo,
+  setCronActive,
+  waitFor,
+} from './helpers/sending.ts';
 
 const BUCKET = 'sequence-attachments';
 
@@ -313,22 +319,5 @@ describe('removing a file from the template', () => {
     expect(released.rows).toEqual([{ fresh: true }]);
   }, 60_000);
 
-  it('runs the purge only for the scheduler and operators', async () => {
-    const org = await createOrg();
-    const member = await createMember(org);
-    const post = (bearer: string) =>
-      fetch(`${stackEnv.api}/functions/v1/purge-attachments`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ source: 'cron' }),
-      });
-    const token = await mintJwt({ sub: member.id, role: 'authenticated', aud: 'authenticated', email: member.email });
-    const asMember = await post(token);
-    expect(asMember.status).toBe(401);
-    expect(await asMember.json()).toEqual({ error: 'unauthorized', message: 'A valid scheduler secret is required.' });
-    expect((await post('not-the-secret')).status).toBe(401);
-    const asScheduler = await post(LOCAL_CRON_SECRET);
-    expect(asScheduler.status).toBe(200);
-    expect(await asScheduler.json()).toMatchObject({ status: 'ok' });
-  });
+  it('runs the purge only for the scheduler and operators', () => expectSchedulerOnly('purge-attachments'));
 });

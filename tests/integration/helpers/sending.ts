@@ -6,10 +6,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { appSecrets, writeFunctionsEnv } from 'local-supabase';
 import type { Summary } from '../../../supabase/functions/send-due-stages/summary.ts';
-import { db, stackEnv } from './factories.ts';
+import { expect } from 'vitest';
+import { createMember, createOrg, db, mintJwt, stackEnv } from './factories.ts';
 
 /** The stack's SEND_DUE_STAGES_SECRET, generated per install (local-supabase appSecrets). */
 export const LOCAL_CRON_SECRET = appSecrets().SEND_DUE_STAGES_SECRET;
+
+/**
+ * Asserts that a scheduled function (`_shared/scheduler-secret.ts`) refuses a member's token and
+ * a wrong secret with the scheduler's words, and runs for the scheduler secret.
+ */
+export async function expectSchedulerOnly(fn: string): Promise<void> {
+  const org = await createOrg();
+  const member = await createMember(org);
+  const post = (bearer: string) =>
+    fetch(`${stackEnv.api}/functions/v1/${fn}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ source: 'cron' }),
+    });
+  const token = await mintJwt({ sub: member.id, role: 'authenticated', aud: 'authenticated', email: member.email });
+  const asMember = await post(token);
+  expect(asMember.status).toBe(401);
+  expect(await asMember.json()).toEqual({ error: 'unauthorized', message: 'A valid scheduler secret is required.' });
+  expect((await post('not-the-secret')).status).toBe(401);
+  const asScheduler = await post(LOCAL_CRON_SECRET);
+  expect(asScheduler.status).toBe(200);
+  expect(await asScheduler.json()).toMatchObject({ status: 'ok' });
+}
 
 /** What send-due-stages answers: the function's own type (no Deno APIs in that file). */
 export type SendSummary = Summary;
