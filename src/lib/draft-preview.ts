@@ -17,12 +17,8 @@ export interface StagePreview {
  * render and validation rule that sending uses ($shared/email), so the preview is the email.
  */
 export function previewStage(stage: DraftStage, context: RenderContext, sender: SenderOption | null): StagePreview {
-  const ctx: RenderContext = {
-    ...context,
-    sender: sender
-      ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature }
-      : null,
-  };
+  // A sender option carries exactly what the sender tokens read.
+  const ctx: RenderContext = { ...context, sender };
   const body = stage.body;
   const subject = stage.type === 'linkedin_connection' ? '' : stage.subject;
   const problems = validateDraftForCandidate(

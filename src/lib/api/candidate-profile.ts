@@ -6,7 +6,7 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { Database, Json } from '$lib/database.types';
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
-import { sameDoc, type CustomFieldValue, type DocNode, type RenderContext } from '$shared/email/index.ts';
+import { candidateContext, sameDoc, type DocNode, type RenderContext } from '$shared/email/index.ts';
 
 type Tables = Database['public']['Tables'];
 type CandidateRow = Tables['candidates']['Row'];
@@ -468,23 +468,8 @@ export async function getDraftContext(enrollmentId: string): Promise<Result<Rend
   const row = enr.data;
   const c = row?.candidate;
   if (!row || !c) return fail('This draft is not available to you.');
-  const custom: Record<string, CustomFieldValue> = {};
-  const f = c.custom_fields;
-  if (f && typeof f === 'object' && !Array.isArray(f)) {
-    for (const [k, v] of Object.entries(f)) {
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') custom[k] = v;
-    }
-  }
   return ok({
-    candidate: {
-      firstName: c.first_name,
-      lastName: c.last_name,
-      company: c.company,
-      title: c.title,
-      location: c.location,
-      reasonForOutreach: c.reason_for_outreach,
-      customFields: custom,
-    },
+    candidate: candidateContext(c),
     job: row.sequence?.job ? { title: row.sequence.job.title } : null,
     ai: Object.fromEntries(ai.data.map((t) => [t.key, t.value])),
   });

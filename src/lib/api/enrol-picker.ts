@@ -6,8 +6,9 @@
 // filter_candidates), only called here.
 import { supabase } from '$lib/supabase';
 import { fail, ok, type Result } from '$lib/result';
-import type { Database, Json } from '$lib/database.types';
+import type { Database } from '$lib/database.types';
 import { hasFilters, searchKey, type CandidateFilters, type CandidateListItem } from '$lib/api/candidates';
+import { customFieldValues } from '$shared/email/index.ts';
 
 type CandidateRow = Database['public']['Tables']['candidates']['Row'];
 
@@ -34,16 +35,6 @@ type PickRow = Pick<
   | 'custom_fields'
 >;
 
-function customOf(v: Json): Record<string, string | number | boolean | null> {
-  const out: Record<string, string | number | boolean | null> = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      out[k] = typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? x : null;
-    }
-  }
-  return out;
-}
-
 export function toPicked(r: PickRow): PickedCandidate {
   return {
     id: r.id,
@@ -57,7 +48,7 @@ export function toPicked(r: PickRow): PickedCandidate {
     last_name: r.last_name,
     alternate_emails: r.alternate_emails,
     reason_for_outreach: r.reason_for_outreach,
-    customFields: customOf(r.custom_fields),
+    customFields: customFieldValues(r.custom_fields),
   };
 }
 
@@ -131,33 +122,6 @@ export async function pickedCandidates(ids: string[]): Promise<Result<PickedCand
     out.push(...data.map(toPicked));
   }
   return ok(out);
-}
-
-/** A sender's token data (sender.name, sender.title, sender.signature). */
-export interface SenderTokens {
-  userId: string;
-  name: string;
-  email: string | null;
-  title: string | null;
-  signature: string | null;
-}
-
-/** The organisation's members who can send, with what their sender tokens read. */
-export async function senderTokens(): Promise<Result<SenderTokens[]>> {
-  const { data, error } = await supabase
-    .from('members')
-    .select('user_id, display_name, sender_name, sender_email, sender_title, signature')
-    .neq('access_level', 'limited');
-  if (error) return fail(error, 'Could not load the senders.');
-  return ok(
-    data.map((p) => ({
-      userId: p.user_id,
-      name: p.sender_name || p.display_name,
-      email: p.sender_email,
-      title: p.sender_title,
-      signature: p.signature,
-    })),
-  );
 }
 
 /** The candidate fields a token reads, by token key (custom fields are `custom.<key>`). */

@@ -33,9 +33,7 @@ import {
   fillCandidateField,
   fillableToken,
   pickedCandidates,
-  senderTokens,
   type PickedCandidate,
-  type SenderTokens,
 } from '$lib/api/enrol-picker';
 import {
   listDraftStages,
@@ -51,7 +49,13 @@ import { generateAiTokens, reviewAiToken, type AiTokenValue } from '$lib/api/ai-
 import { parseEmailList } from '$lib/enrol-emails';
 import { previewStage, type StagePreview } from '$lib/draft-preview';
 import { gapText, missingTokens, type TokenGap } from '$lib/enrol-blockers';
-import { isValidEmailAddress, type DocNode, type RenderContext, type StageDraft } from '$shared/email/index.ts';
+import {
+  candidateContext,
+  isValidEmailAddress,
+  type DocNode,
+  type RenderContext,
+  type StageDraft,
+} from '$shared/email/index.ts';
 import { SvelteMap } from 'svelte/reactivity';
 
 const plural = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
@@ -152,7 +156,6 @@ export class EnrolDialogState {
   // Edit step
   #sequence = $state.raw<SequenceDetail | null>(null);
   #senders = $state.raw<SenderOption[]>([]);
-  #senderTokens = $state.raw<SenderTokens[]>([]);
   #me: string | null = null;
   readonly picks = new SvelteMap<string, PickedCandidate>();
   readonly outcomes = new SvelteMap<string, EnrolOutcome>();
@@ -425,12 +428,7 @@ export class EnrolDialogState {
     this.step = 'creating';
     this.#done = 0;
     this.#of = ids.length;
-    const [seq, people, senders, drafts] = await Promise.all([
-      getSequence(this.sequenceId),
-      senderTokens(),
-      listSenders(),
-      listDraftsOf(ids),
-    ]);
+    const [seq, senders, drafts] = await Promise.all([getSequence(this.sequenceId), listSenders(), listDraftsOf(ids)]);
     if (!seq.ok || !seq.data) {
       this.#fail(seq.ok ? 'The sequence is no longer visible to you.' : seq.error);
       return;
@@ -439,7 +437,6 @@ export class EnrolDialogState {
     this.templateForm = new EditStagesForm(
       seq.data.stages.map((t) => ({ ...t, status: 'scheduled' as const, subject: t.subject ?? '' })),
     );
-    if (people.ok) this.#senderTokens = people.data;
     if (senders.ok) this.#senders = senders.data;
     // A draft the candidate already has in this sequence is kept: it is their draft here.
     if (drafts.ok) {
@@ -639,9 +636,9 @@ export class EnrolDialogState {
     return this.#fixError;
   }
 
-  #senderContext(userId: string | null) {
-    const s = this.#senderTokens.find((p) => p.userId === (userId ?? this.#me));
-    return s ? { name: s.name, email: s.email, title: s.title, signature: s.signature } : null;
+  /** The sender of a stage (the user when the stage names none); its option is its token context. */
+  #senderOf(userId: string | null): SenderOption | null {
+    return this.#senders.find((p) => p.userId === (userId ?? this.#me)) ?? null;
   }
 
   /** The stages a candidate's tokens are checked against: their edited draft, else the template. */
@@ -677,22 +674,14 @@ export class EnrolDialogState {
     if (!c || !this.#sequence) return [];
     const { stages, senders } = this.#stagesFor(candidateId);
     const ctx = this.#contextOf(c);
-    return missingTokens(stages, (i): RenderContext => ({ ...ctx, sender: this.#senderContext(senders[i] ?? null) }));
+    return missingTokens(stages, (i): RenderContext => ({ ...ctx, sender: this.#senderOf(senders[i] ?? null) }));
   }
 
   /** What a candidate's tokens render apart from the sender: their fields and the sequence's job. */
   #contextOf(c: PickedCandidate): RenderContext {
     const job = this.#sequence?.job;
     return {
-      candidate: {
-        firstName: c.first_name,
-        lastName: c.last_name,
-        company: c.company,
-        title: c.title,
-        location: c.location,
-        reasonForOutreach: c.reason_for_outreach,
-        customFields: c.customFields,
-      },
+      candidate: candidateContext({ ...c, custom_fields: c.customFields }),
       job: job ? { title: job.title } : null,
     };
   }
@@ -705,8 +694,7 @@ export class EnrolDialogState {
     if (!c || !edit?.loaded) return [];
     const ctx = this.#contextOf(c);
     return edit.stages.map((s) => {
-      const p = this.#senderTokens.find((x) => x.userId === (s.senderUserId ?? this.#me)) ?? null;
-      return previewStage(s, ctx, p);
+      return previewStage(s, ctx, this.#senderOf(s.senderUserId));
     });
   }
 

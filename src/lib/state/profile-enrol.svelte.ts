@@ -81,13 +81,8 @@ export class ProfileEnrolState {
       body: s.body,
     }));
     return missingTokens(stages, (i): RenderContext => {
-      const sender = this.#senders.find((x) => x.userId === this.stages[i]?.senderUserId);
-      return {
-        ...ctx,
-        sender: sender
-          ? { name: sender.name, email: sender.email, title: sender.title, signature: sender.signature }
-          : null,
-      };
+      const sender = this.#senders.find((x) => x.userId === this.stages[i]?.senderUserId) ?? null;
+      return { ...ctx, sender };
     }).map(gapText);
   });
 

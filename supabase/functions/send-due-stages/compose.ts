@@ -8,6 +8,7 @@
 // body), which the provider answers from its idempotency record instead of sending again.
 import {
   aiTokenKeysIn,
+  candidateContext,
   headerText,
   renderStage,
   renderSubject,
@@ -73,17 +74,8 @@ export interface EmailPayload {
 }
 
 export function renderContext(stage: ClaimedStage): RenderContext {
-  const c = stage.candidate;
   return {
-    candidate: {
-      firstName: c.first_name,
-      lastName: c.last_name,
-      company: c.company,
-      title: c.title,
-      location: c.location,
-      reasonForOutreach: c.reason_for_outreach,
-      customFields: c.custom_fields ?? {},
-    },
+    candidate: candidateContext(stage.candidate),
     sender: {
       name: stage.sender.name,
       title: stage.sender.title,

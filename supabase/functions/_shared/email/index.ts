@@ -6,7 +6,9 @@
  */
 export {
   TOKENS,
+  candidateContext,
   checkTokens,
+  customFieldValues,
   customFieldToken,
   customTokenKey,
   extractTemplateTokens,
@@ -17,6 +19,7 @@ export {
   parseTemplate,
   resolveToken,
   tokenLabel,
+  type CandidateColumns,
   type CandidateContext,
   type CustomFieldValue,
   type CustomTokenKey,

@@ -329,6 +329,42 @@ export function checkTokens(keys: Iterable<string>, context?: RenderContext, opt
 }
 
 /** A label for messages, falling back to the key for unknown/custom tokens. */
+/** A candidate's columns as the database names them: what `candidateContext` reads. */
+export interface CandidateColumns {
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  title: string | null;
+  location: string | null;
+  reason_for_outreach: string | null;
+  /** The jsonb column: only scalar values are token values; anything else reads as missing. */
+  custom_fields: unknown;
+}
+
+/** A `custom_fields` jsonb value as token values: scalars kept, anything else null (missing). */
+export function customFieldValues(f: unknown): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  if (f && typeof f === 'object' && !Array.isArray(f)) {
+    for (const [k, v] of Object.entries(f)) {
+      out[k] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : null;
+    }
+  }
+  return out;
+}
+
+/** The token context of a candidate row: one mapping for sending, previews and enrol checks. */
+export function candidateContext(c: CandidateColumns): CandidateContext {
+  return {
+    firstName: c.first_name,
+    lastName: c.last_name,
+    company: c.company,
+    title: c.title,
+    location: c.location,
+    reasonForOutreach: c.reason_for_outreach,
+    customFields: customFieldValues(c.custom_fields),
+  };
+}
+
 export function tokenLabel(key: string): string {
   return (
     STATIC_TOKENS.get(key)?.label ?? (isCustomTokenKey(key) ? `Custom field: ${key.slice(CUSTOM_PREFIX.length)}` : key)
