@@ -83,9 +83,15 @@ test('each blocking reason shows for the right candidate, fixes are made in plac
      where enrollment_id = $1 and position = 0`,
     [fredRow!.enrollment_id],
   );
-  await enroll(admin, busySeq.id, [al.id], true);
+  const [alRow] = await enroll(admin, busySeq.id, [al.id], true);
   await enroll(admin, busySeq.id, [rita.id]); // a draft, not started: it does not block
-  await enroll(other, hiddenSeq.id, [hal.id], true);
+  const [halRow] = await enroll(other, hiddenSeq.id, [hal.id], true);
+  // Running but not contacted yet: their first stages wait a day, so the stack's sending cron
+  // cannot send them mid-test (which would add the frequency reason to theirs).
+  await db().query(
+    `update public.enrollment_stages set scheduled_at = now() + interval '1 day' where enrollment_id = any($1)`,
+    [[alRow!.enrollment_id, halRow!.enrollment_id]],
+  );
   await db().query(`insert into public.considerations (organization_id, candidate_id, job_id) values ($1, $2, $3)`, [
     org.id,
     pat.id,
